@@ -1,0 +1,52 @@
+# Muxvisor top-level Makefile.
+#
+#   make            build everything (hypervisor, ISO, guest kernels, dom0 tools)
+#   make run        install what is missing, boot the platform in QEMU
+#   make test       install what is missing, run every test
+#   make bench-*    benchmarks (print a table and one machine-readable line)
+#
+# Each part of the tree has its own fragment (hypervisor/hypervisor.mk, ...)
+# that adds its products to ALL and its host unit-test binaries to
+# UNIT_TESTS. Build outputs go under build/ only.
+
+BUILD ?= build
+CPUS ?= 2
+MEM ?= 1G
+# Extra hypervisor command-line options for `make run`, e.g. OPTS=loglevel=debug
+OPTS ?=
+
+HOST_CC ?= gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow \
+	-Wmissing-prototypes -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_LDFLAGS := -fsanitize=address,undefined
+
+ALL :=
+UNIT_TESTS :=
+
+.DEFAULT_GOAL := all
+
+include hypervisor/hypervisor.mk
+-include guest-kernels/guest-kernels.mk
+-include dom0/dom0.mk
+
+.PHONY: all unit-tests deps test run clean
+all: $(ALL)
+
+unit-tests: $(UNIT_TESTS)
+
+deps:
+	@ci/deps.sh
+
+# The dependency check runs first, then a fresh make reads the fragments
+# again (some of them ask pkg-config about libraries deps.sh installs).
+test: deps
+	@$(MAKE) --no-print-directory all unit-tests
+	@ci/run-tests.py $(T)
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.iso
+	ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
+
+clean:
+	rm -rf $(BUILD)

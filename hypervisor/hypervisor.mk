@@ -1,0 +1,73 @@
+# hypervisor/hypervisor.mk - builds build/muxvisor.elf, build/muxvisor.iso and
+# the host unit tests of hypervisor modules.
+
+HV_DIR := hypervisor
+HV_BUILD := $(BUILD)/hypervisor
+
+HV_CC ?= gcc
+HV_LD ?= ld
+HV_INCLUDES := -I$(HV_DIR)/include -I$(HV_DIR)/arch/x86/include -I$(HV_DIR)/public
+# Freestanding, kernel code model (image in the top 2 GiB), no red zone
+# (interrupts use the same stack), no SSE (guest FPU state is only ever
+# touched by XSAVE/XRSTOR), frame pointers kept for stack traces.
+HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
+	-fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fno-common \
+	-Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wvla \
+	$(HV_INCLUDES) -MMD -MP
+HV_ASFLAGS := -g $(HV_INCLUDES) -MMD -MP -D__ASSEMBLY__
+HV_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
+	-T $(HV_DIR)/arch/x86/linker.ld
+
+HV_SRCS := $(wildcard $(HV_DIR)/core/*.c) \
+	$(wildcard $(HV_DIR)/arch/x86/*.c) $(wildcard $(HV_DIR)/arch/x86/*.S) \
+	$(wildcard $(HV_DIR)/arch/x86/svm/*.c) \
+	$(wildcard $(HV_DIR)/sched/*.c) \
+	$(wildcard $(HV_DIR)/domain/*.c) \
+	$(wildcard $(HV_DIR)/platform/*.c)
+HV_OBJS := $(patsubst $(HV_DIR)/%,$(HV_BUILD)/%.o,$(HV_SRCS))
+
+$(HV_BUILD)/%.c.o: $(HV_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(HV_CC) $(HV_CFLAGS) -c $< -o $@
+
+$(HV_BUILD)/%.S.o: $(HV_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(HV_CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(BUILD)/muxvisor.elf: $(HV_OBJS) $(HV_DIR)/arch/x86/linker.ld
+	$(HV_LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
+
+# The ISO: GRUB2 (BIOS) with the hypervisor and the default menu.
+HV_ISO_ROOT := $(BUILD)/iso-root
+$(BUILD)/muxvisor.iso: $(BUILD)/muxvisor.elf $(HV_DIR)/boot/grub.cfg
+	@rm -rf $(HV_ISO_ROOT) && mkdir -p $(HV_ISO_ROOT)/boot/grub
+	cp $(BUILD)/muxvisor.elf $(HV_ISO_ROOT)/boot/muxvisor.elf
+	cp $(HV_DIR)/boot/grub.cfg $(HV_ISO_ROOT)/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(HV_ISO_ROOT) 2>$(BUILD)/grub-mkrescue.log || \
+		(cat $(BUILD)/grub-mkrescue.log; false)
+
+ALL += $(BUILD)/muxvisor.elf $(BUILD)/muxvisor.iso
+
+# Host unit tests: hypervisor/tests/test_<x>.c includes the module sources
+# it tests; this one rule builds each with ASan and UBSan.
+HV_TEST_SRCS := $(wildcard $(HV_DIR)/tests/test_*.c)
+HV_TESTS := $(patsubst $(HV_DIR)/tests/test_%.c,$(BUILD)/tests/unit/hv_%,$(HV_TEST_SRCS))
+
+$(BUILD)/tests/unit/hv_%: $(HV_DIR)/tests/test_%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -DHOST_TEST $(HV_INCLUDES) -I$(HV_DIR)/tests -Ici \
+		-MMD -MP -o $@ $< $(HOST_LDFLAGS)
+
+UNIT_TESTS += $(HV_TESTS)
+
+-include $(HV_OBJS:.o=.d) $(HV_TESTS:=.d)
+
+.PHONY: debug
+# Boots the ISO halted with a gdb stub on :1234 and QEMU's interrupt/reset log
+# in build/qemu-debug.log: `gdb build/muxvisor.elf -ex 'target remote :1234'`.
+debug: $(BUILD)/muxvisor.iso
+	qemu-system-x86_64 -accel tcg -cpu EPYC -M q35 -smp $(CPUS) -m $(MEM) \
+		-cdrom $< -serial stdio -display none -no-reboot -s -S \
+		-d int,cpu_reset -D $(BUILD)/qemu-debug.log
