@@ -1,0 +1,1 @@
+include guest-kernels/linux/linux.mk

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# fetch-deb.sh CACHE_DIR PACKAGE - prints the path of PACKAGE's .deb in
+# CACHE_DIR, downloading it with `apt-get download` only when the archive's
+# candidate version is not cached yet. The candidate is looked up (not
+# guessed) so that a new Debian kernel upload is picked up, while a rebuild
+# with an unchanged archive downloads nothing. Without apt lists (offline
+# machine, `apt-get update` never run) the newest cached copy is used.
+set -euo pipefail
+
+cache=$1 pkg=$2
+mkdir -p "$cache"
+
+version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null |
+  sed -n 's/^Version: //p' | head -n1)
+
+cached_newest() {
+  ls -1 "$cache/${pkg}"_*.deb 2>/dev/null | sort -V | tail -n1
+}
+
+if [ -z "$version" ]; then
+  deb=$(cached_newest)
+  [ -n "$deb" ] || { echo "fetch-deb.sh: apt knows no package '$pkg' and none is cached; run apt-get update" >&2; exit 1; }
+  echo "fetch-deb.sh: apt has no candidate for $pkg, using cached $deb" >&2
+  echo "$deb"; exit 0
+fi
+
+# apt-get download writes name_version_arch.deb with ':' (epoch) as %3a.
+pattern="$cache/${pkg}_${version//:/%3a}_"
+for f in "$pattern"*.deb; do
+  [ -e "$f" ] && { echo "$f"; exit 0; }
+done
+
+# As root, apt would try to drop privileges to _apt, which may not be able to
+# write into the build tree; it only warns, but the warning is noise.
+opts=()
+[ "$(id -u)" -eq 0 ] && opts=(-o APT::Sandbox::User=root)
+echo "fetch-deb.sh: downloading $pkg=$version" >&2
+(cd "$cache" && apt-get download -qq "${opts[@]}" "$pkg=$version" >&2)
+for f in "$pattern"*.deb; do
+  [ -e "$f" ] && { echo "$f"; exit 0; }
+done
+echo "fetch-deb.sh: apt-get download $pkg=$version produced no file" >&2
+exit 1
