@@ -21,6 +21,9 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_LDFLAGS := -fsanitize=address,undefined
 
+# `make V=1` shows full commands.
+Q := $(if $(V),,@)
+
 ALL :=
 UNIT_TESTS :=
 

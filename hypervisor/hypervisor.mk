@@ -13,7 +13,7 @@ HV_INCLUDES := -I$(HV_DIR)/include -I$(HV_DIR)/arch/x86/include -I$(HV_DIR)/publ
 HV_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-common \
+	-fno-strict-aliasing -fno-common -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wvla \
 	$(HV_INCLUDES) -MMD -MP
 HV_ASFLAGS := -g $(HV_INCLUDES) -MMD -MP -D__ASSEMBLY__
@@ -23,29 +23,46 @@ HV_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
 HV_SRCS := $(wildcard $(HV_DIR)/core/*.c) \
 	$(wildcard $(HV_DIR)/arch/x86/*.c) $(wildcard $(HV_DIR)/arch/x86/*.S) \
 	$(wildcard $(HV_DIR)/arch/x86/svm/*.c) \
-	$(wildcard $(HV_DIR)/sched/*.c) \
-	$(wildcard $(HV_DIR)/domain/*.c) \
-	$(wildcard $(HV_DIR)/platform/*.c)
+	$(wildcard $(HV_DIR)/domain/*.c)
 HV_OBJS := $(patsubst $(HV_DIR)/%,$(HV_BUILD)/%.o,$(HV_SRCS))
+# Assembly objects are linked as they are (entry points, stubs); C objects
+# go through an archive, so the link takes only what is referenced from
+# boot onward (a module under construction, not yet called, stays out).
+HV_ASM_OBJS := $(filter %.S.o,$(HV_OBJS))
+HV_C_OBJS := $(filter %.c.o,$(HV_OBJS))
+HV_LIB := $(HV_BUILD)/libhv.a
 
 $(HV_BUILD)/%.c.o: $(HV_DIR)/%.c
 	@mkdir -p $(dir $@)
-	$(HV_CC) $(HV_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(HV_CC) $(HV_CFLAGS) -c $< -o $@
 
 $(HV_BUILD)/%.S.o: $(HV_DIR)/%.S
 	@mkdir -p $(dir $@)
-	$(HV_CC) $(HV_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(HV_CC) $(HV_ASFLAGS) -c $< -o $@
 
-$(BUILD)/muxvisor.elf: $(HV_OBJS) $(HV_DIR)/arch/x86/linker.ld
-	$(HV_LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
+# Linked twice: the second link adds the symbol table for stack traces,
+# generated from the first (see include/hv/ksyms.h).
+$(HV_LIB): $(HV_C_OBJS)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/muxvisor.elf: $(HV_ASM_OBJS) $(HV_LIB) $(HV_DIR)/arch/x86/linker.ld $(HV_DIR)/tools/gen_ksyms.py
+	@echo "  LD      $@"
+	$(Q)$(HV_LD) $(HV_LDFLAGS) -o $(HV_BUILD)/pass1.elf $(HV_ASM_OBJS) $(HV_LIB)
+	$(Q)nm -n $(HV_BUILD)/pass1.elf | $(HV_DIR)/tools/gen_ksyms.py > $(HV_BUILD)/ksyms.S
+	$(Q)$(HV_CC) $(HV_ASFLAGS) -c $(HV_BUILD)/ksyms.S -o $(HV_BUILD)/ksyms.o
+	$(Q)$(HV_LD) $(HV_LDFLAGS) -o $@ $(HV_ASM_OBJS) $(HV_BUILD)/ksyms.o $(HV_LIB)
 
 # The ISO: GRUB2 (BIOS) with the hypervisor and the default menu.
 HV_ISO_ROOT := $(BUILD)/iso-root
 $(BUILD)/muxvisor.iso: $(BUILD)/muxvisor.elf $(HV_DIR)/boot/grub.cfg
+	@echo "  ISO     $@"
 	@rm -rf $(HV_ISO_ROOT) && mkdir -p $(HV_ISO_ROOT)/boot/grub
-	cp $(BUILD)/muxvisor.elf $(HV_ISO_ROOT)/boot/muxvisor.elf
-	cp $(HV_DIR)/boot/grub.cfg $(HV_ISO_ROOT)/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(HV_ISO_ROOT) 2>$(BUILD)/grub-mkrescue.log || \
+	$(Q)cp $(BUILD)/muxvisor.elf $(HV_ISO_ROOT)/boot/muxvisor.elf
+	$(Q)cp $(HV_DIR)/boot/grub.cfg $(HV_ISO_ROOT)/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(HV_ISO_ROOT) 2>$(BUILD)/grub-mkrescue.log || \
 		(cat $(BUILD)/grub-mkrescue.log; false)
 
 ALL += $(BUILD)/muxvisor.elf $(BUILD)/muxvisor.iso
@@ -57,7 +74,8 @@ HV_TESTS := $(patsubst $(HV_DIR)/tests/test_%.c,$(BUILD)/tests/unit/hv_%,$(HV_TE
 
 $(BUILD)/tests/unit/hv_%: $(HV_DIR)/tests/test_%.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -DHOST_TEST $(HV_INCLUDES) -I$(HV_DIR)/tests -Ici \
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -DHOST_TEST $(HV_INCLUDES) -I$(HV_DIR)/tests -Ici \
 		-MMD -MP -o $@ $< $(HOST_LDFLAGS)
 
 UNIT_TESTS += $(HV_TESTS)
