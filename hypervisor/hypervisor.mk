@@ -89,3 +89,9 @@ debug: $(BUILD)/muxvisor.iso
 	qemu-system-x86_64 -accel tcg -cpu EPYC -M q35 -smp $(CPUS) -m $(MEM) \
 		-cdrom $< -serial stdio -display none -no-reboot -s -S \
 		-d int,cpu_reset -D $(BUILD)/qemu-debug.log
+
+.PHONY: bench-boot
+# Time from QEMU start to the ready line at 1, 4 and 8 CPUs (ci/bench/boot.py).
+bench-boot: deps
+	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.elf
+	@ci/bench/boot.py 2>$(BUILD)/bench-boot.log
