@@ -68,6 +68,8 @@ enum drv_power { DRV_OFF, DRV_RUNNING, DRV_PAUSED, DRV_CRASHED, DRV_OTHER };
 struct drv_domain {
 	char uuid[DRV_UUID_LEN];
 	enum drv_power power;
+	uint32_t vcpus;           /* as defined (running: as running) */
+	uint64_t mem_max_kib;
 };
 
 /* Cumulative counters since the domain started; the sampler turns them into rates. */

@@ -204,8 +204,15 @@ static int lv_list(struct driver *d, struct drv_domain **out, size_t *n)
 	struct drv_domain *v = calloc((size_t)count + 1, sizeof *v);
 	size_t k = 0;
 	for (int i = 0; i < count; i++) {
-		if (v && lv_is_ours(doms[i], v[k].uuid))
-			v[k++].power = lv_power(doms[i]);
+		virDomainInfo info;
+		if (v && lv_is_ours(doms[i], v[k].uuid)) {
+			v[k].power = lv_power(doms[i]);
+			if (virDomainGetInfo(doms[i], &info) == 0) {
+				v[k].vcpus = info.nrVirtCpu;
+				v[k].mem_max_kib = info.maxMem;
+			}
+			k++;
+		}
 		virDomainFree(doms[i]);
 	}
 	free(doms);

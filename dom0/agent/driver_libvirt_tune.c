@@ -47,7 +47,7 @@ int lv_set_sched(struct driver *d, const char *uuid, const struct drv_params *p,
 	int n = 0, rc = lv_sched_params(lv, p, cap_pct, &params, &n);
 	/* A stopped domain takes its parameters from the definition at start. */
 	if (!rc && lv_power(dom) == DRV_RUNNING &&
-	    virDomainSetSchedulerParametersFlags(dom, params, n, VIR_DOMAIN_AFFECT_LIVE) != 0)
+	    virDomainSetSchedulerParametersFlags(dom, params, n, VIR_DOMAIN_AFFECT_CURRENT) != 0)
 		rc = lv_fail("set scheduler", uuid);
 	virTypedParamsFree(params, n);
 	virDomainFree(dom);
@@ -62,7 +62,7 @@ int lv_set_mem_target(struct driver *d, const char *uuid, uint64_t kib)
 		return lv_fail("set memory", uuid);
 	int rc = 0;
 	if (lv_power(dom) == DRV_RUNNING &&
-	    virDomainSetMemoryFlags(dom, kib, VIR_DOMAIN_AFFECT_LIVE) != 0)
+	    virDomainSetMemoryFlags(dom, kib, VIR_DOMAIN_AFFECT_CURRENT) != 0)
 		rc = lv_fail("set memory", uuid);
 	virDomainFree(dom);
 	return rc;

@@ -9,6 +9,7 @@
 #ifndef MUXD_PLAN_H
 #define MUXD_PLAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -34,7 +35,7 @@ struct plan {
 	int64_t net_mbit_per_s;         /* 0 = unlimited */
 	int64_t price_cents_month;
 	char currency[4];
-	int64_t active;                 /* 1 = sold; 0 = kept for existing servers */
+	bool active;                    /* sold; false: kept for existing servers only */
 	int64_t created_at;
 };
 

@@ -34,7 +34,7 @@ static void store_plan_row(sqlite3_stmt *st, void *out)
 	p->net_mbit_per_s = sqlite3_column_int64(st, 16);
 	p->price_cents_month = sqlite3_column_int64(st, 17);
 	store_copy_text(p->currency, sizeof p->currency, st, 18);
-	p->active = sqlite3_column_int64(st, 19);
+	p->active = sqlite3_column_int(st, 19) != 0;
 	p->created_at = sqlite3_column_int64(st, 20);
 }
 

@@ -34,7 +34,8 @@ static void store_server_row(sqlite3_stmt *st, void *out)
 int store_server_insert(struct store_conn *c, struct server *sv)
 {
 	static const char sql[] = "INSERT INTO servers (uuid, customer_id, plan_id, image_id, "
-		"name, power, phase, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)";
+		"name, power, phase, created_at, updated_at, burst_credit_x100) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st = store_stmt(c, sql);
 	if (!st)
 		return -EIO;
@@ -48,6 +49,7 @@ int store_server_insert(struct store_conn *c, struct server *sv)
 	sqlite3_bind_text(st, 7, sv->phase, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, sv->created_at);
 	sqlite3_bind_int64(st, 9, sv->updated_at);
+	sqlite3_bind_int64(st, 10, sv->burst_credit_x100);
 	int rc = store_run(c, st, sql);
 	if (!rc)
 		sv->id = sqlite3_last_insert_rowid(store_db(c));
