@@ -46,6 +46,44 @@ class Response:
         return f"<{self.status} {self.raw[:300]!r}>"
 
 
+class Client:
+    """One keep-alive HTTP connection to muxd; a thread of its own may hold one."""
+
+    def __init__(self, port):
+        self.port = port
+        self.http = None
+
+    def close(self):
+        if self.http:
+            self.http.close()
+            self.http = None
+
+    def request(self, method, path, token=ADMIN_TOKEN, body=None, raw=None, headers=None):
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = "Bearer " + token
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs.setdefault("Content-Type", "application/json")
+        for attempt in range(2):
+            if self.http is None:
+                self.http = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.http.request(method, path, body=data, headers=hdrs)
+                r = self.http.getresponse()
+                payload = r.read().decode(errors="replace")
+                return Response(r.status, r.headers, payload)
+            except (http.client.HTTPException, ConnectionError, BrokenPipeError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def post(self, path, body, token=ADMIN_TOKEN):
+        return self.request("POST", path, token, body=body)
+
+
 class Muxd:
     """One muxd process with its own directory, store and port."""
 
@@ -127,26 +165,9 @@ class Muxd:
             self.conn = None
 
     def request(self, method, path, token=ADMIN_TOKEN, body=None, raw=None, headers=None):
-        hdrs = dict(headers or {})
-        if token:
-            hdrs["Authorization"] = "Bearer " + token
-        data = raw
-        if body is not None:
-            data = json.dumps(body).encode()
-            hdrs.setdefault("Content-Type", "application/json")
-        for attempt in range(2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request(method, path, body=data, headers=hdrs)
-                r = self.conn.getresponse()
-                payload = r.read().decode(errors="replace")
-                return Response(r.status, r.headers, payload)
-            except (http.client.HTTPException, ConnectionError, BrokenPipeError):
-                self._close_conn()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        if self.conn is None:
+            self.conn = Client(self.port)
+        return self.conn.request(method, path, token, body, raw, headers)
 
     def get(self, path, token=ADMIN_TOKEN):
         return self.request("GET", path, token)

@@ -6,6 +6,12 @@
  * update, so a crash leaves the store at a whole migration, never half of
  * one. Migrations only move forward; a store from a newer muxd is refused
  * rather than guessed at.
+ *
+ * Foreign keys are off while a migration runs (SQLite cannot change that
+ * inside a transaction), so a migration may rebuild a table the way SQLite
+ * documents it (create new, copy, drop old, rename) without the drop
+ * cascading into child tables; PRAGMA foreign_key_check must find nothing
+ * before the migration commits.
  */
 #include "store.h"
 
@@ -33,6 +39,19 @@ static int store_mig_number(const struct embed_file *m)
 	return atoi(m->name);
 }
 
+/* Counts the rows PRAGMA foreign_key_check reports (0 = all references hold). */
+static int store_fk_violations(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(st);
+	return n;
+}
+
 static int store_apply(sqlite3 *db, const struct embed_file *m, int number)
 {
 	char *err = NULL;
@@ -41,6 +60,10 @@ static int store_apply(sqlite3 *db, const struct embed_file *m, int number)
 		goto fail;
 	if (sqlite3_exec(db, m->text, NULL, NULL, &err) != SQLITE_OK)
 		goto rollback;
+	if (store_fk_violations(db) != 0) {
+		err = sqlite3_mprintf("foreign key check failed after the migration");
+		goto rollback;
+	}
 	/* PRAGMA takes no bound parameters; number is our own integer. */
 	snprintf(version, sizeof version, "PRAGMA user_version=%d", number);
 	if (sqlite3_exec(db, version, NULL, NULL, &err) != SQLITE_OK)
@@ -70,7 +93,9 @@ int store_migrate(sqlite3 *db, const struct embed_file *migs, unsigned n, unsign
 			  have, newest);
 		return -EPROTO;
 	}
-	for (unsigned i = 0; i < n; i++) {
+	int rc = 0;
+	sqlite3_exec(db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+	for (unsigned i = 0; i < n && !rc; i++) {
 		int num = store_mig_number(&migs[i]);
 		if (num <= have)
 			continue;
@@ -79,12 +104,12 @@ int store_migrate(sqlite3 *db, const struct embed_file *migs, unsigned n, unsign
 		if (num != have + 1) {
 			log_error("store", "msg=\"migration missing\" expected=%d found=%s",
 				  have + 1, migs[i].name);
-			return -EPROTO;
+			rc = -EPROTO;
+			break;
 		}
-		int rc = store_apply(db, &migs[i], num);
-		if (rc)
-			return rc;
+		rc = store_apply(db, &migs[i], num);
 		have = num;
 	}
-	return 0;
+	sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	return rc;
 }

@@ -39,6 +39,9 @@ static int64_t count(sqlite3 *db, const char *sql)
 	return n;
 }
 
+static int64_t add_server(struct store_conn *c, int64_t customer, int64_t image, int64_t plan,
+			  const char *name);
+
 static void test_fresh(void)
 {
 	unit_begin("store_fresh_gets_latest_schema_and_default_plans");
@@ -92,6 +95,40 @@ static void test_forward(void)
 		UNIT_CHECK(store_customer_get(c, 1, &cu) == 0 && strcmp(cu.email, "old@example.com") == 0);
 		UNIT_CHECK(count(store_db(c), "SELECT count(*) FROM plans") >= 3);
 		UNIT_CHECK(count(store_db(c), "SELECT count(*) FROM usage") == 0);
+		store_put(s, c);
+		store_close(s);
+	}
+	unit_end();
+}
+
+static void test_rebuild_keeps_children(void)
+{
+	unit_begin("store_table_rebuild_migration_keeps_child_rows_and_ids_stay_unique");
+	sqlite3 *db = raw_open("v3.db");
+	UNIT_CHECK(db && store_migrate(db, embed_migrations, embed_migrations_count, 3) == 0);
+	UNIT_CHECK(sqlite3_exec(db,
+		"PRAGMA foreign_keys=ON;"
+		"INSERT INTO customers (name, email, created_at) VALUES ('A', 'a@x', 1);"
+		"INSERT INTO images (name, kind, path, created_at) VALUES ('i', 'kernel', '/k', 1);"
+		"INSERT INTO servers (uuid, customer_id, plan_id, image_id, name, power, phase, created_at, updated_at)"
+		" VALUES ('u1', 1, 1, 1, 'one', 'running', 'active', 1, 1),"
+		"        ('u2', 1, 1, 1, 'two', 'running', 'active', 1, 1);"
+		"INSERT INTO usage VALUES (2, 0, 100, 1, 0, 1, 1, 0, 0, 0, 0, 1);",
+		NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	char p[256];
+	path_of(p, sizeof p, "v3.db");
+	struct store *s = NULL;
+	UNIT_CHECK(store_open(p, 1, &s) == 0);
+	if (s) {
+		struct store_conn *c = store_get(s);
+		int64_t n = 0;
+		UNIT_CHECK(store_usage_count(c, &n) == 0 && n == 1);
+		UNIT_CHECK(store_server_delete(c, 2) == 0);
+		UNIT_CHECK(store_usage_count(c, &n) == 0 && n == 0);  /* cascade is back on */
+		struct image im = { .id = 1 };
+		int64_t id = add_server(c, 1, im.id, 1, "three");
+		UNIT_CHECK(id == 3);  /* not 2 again */
 		store_put(s, c);
 		store_close(s);
 	}
@@ -247,6 +284,7 @@ int main(void)
 	}
 	test_fresh();
 	test_forward();
+	test_rebuild_keeps_children();
 	test_newer_refused();
 	test_broken_rolls_back();
 	test_gap_refused();
