@@ -87,7 +87,8 @@ class Client:
 class Muxd:
     """One muxd process with its own directory, store and port."""
 
-    def __init__(self, binary=None, uri="test:///default", args=(), workdir=None, env=None):
+    def __init__(self, binary=None, uri="test:///default", args=(), workdir=None, env=None,
+                 wrap=None):
         self.binary = binary or os.path.join(ROOT, "build", "muxd-asan")
         self.dir = workdir or tempfile.mkdtemp(prefix="muxd-test-")
         self.own_dir = workdir is None
@@ -101,6 +102,7 @@ class Muxd:
         with open(os.path.join(self.dir, "admin.token"), "w") as f:
             f.write(ADMIN_TOKEN + "\n")
         self.conn = None
+        self.wrap = wrap  # function(cmd) -> cmd, e.g. to run muxd as another user
 
     @property
     def db(self):
@@ -113,8 +115,8 @@ class Muxd:
 
     def start(self, timeout=20):
         self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=self.log,
-                                     env=self.env)
+        cmd = self.wrap(self.command()) if self.wrap else self.command()
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=self.log, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -270,6 +270,12 @@ static int lv_detect(struct lv *lv, const struct muxd_config *cfg, char *err, si
 			return -1;
 		}
 		snprintf(lv->domain_type, sizeof lv->domain_type, "%s", t);
+		char *uri = virConnectGetURI(lv->conn);
+		lv->cgroups = !(uri && strstr(uri, "/session"));
+		if (!lv->cgroups)
+			log_warn("libvirt", "msg=\"session libvirt has no cgroups: CPU weight and cap, "
+				 "memory soft limit and disk weight are not enforced\" uri=%s", uri);
+		free(uri);
 	} else if (strcasecmp(type, "Xen") == 0 || strcasecmp(type, "libxl") == 0) {
 		lv->kind = LV_XEN;
 		strcpy(lv->domain_type, "xen");

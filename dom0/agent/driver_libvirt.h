@@ -25,6 +25,8 @@ struct lv {
 	virConnectPtr conn;         /* thread-safe; set once at open */
 	enum lv_kind kind;          /* set once at open */
 	char domain_type[16];        /* <domain type=...>: kvm, qemu, xen, test */
+	bool cgroups;               /* QEMU tuning through cgroups: false for a session
+				     * (unprivileged) libvirt, which has none; set once */
 	char network[128];          /* libvirt network name | user | none */
 	char state_dir[1024];
 };

@@ -40,6 +40,8 @@ static int lv_sched_params(const struct lv *lv, const struct drv_params *p, uint
 int lv_set_sched(struct driver *d, const char *uuid, const struct drv_params *p, uint32_t cap_pct)
 {
 	struct lv *lv = d->priv;
+	if (lv->kind == LV_QEMU && !lv->cgroups)
+		return 0;  /* nothing to set without cgroups (logged once at start-up) */
 	virDomainPtr dom = lv_lookup(lv, uuid);
 	if (!dom)
 		return lv_fail("set scheduler", uuid);
@@ -77,7 +79,7 @@ static void lv_tune_io(struct lv *lv, virDomainPtr dom, const struct drv_params 
 	virTypedParameterPtr params = NULL;
 	int n = 0, max = 0;
 	unsigned w = p->disk_weight < 100 ? 100 : p->disk_weight > 1000 ? 1000 : p->disk_weight;
-	if (virTypedParamsAddUInt(&params, &n, &max, "weight", w) == 0 &&
+	if (lv->cgroups && virTypedParamsAddUInt(&params, &n, &max, "weight", w) == 0 &&
 	    virDomainSetBlkioParameters(dom, params, n, VIR_DOMAIN_AFFECT_LIVE) != 0)
 		log_warn("libvirt", "msg=\"blkio weight not applied live\" err=\"%s\"",
 			 virGetLastErrorMessage());

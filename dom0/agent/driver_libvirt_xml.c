@@ -12,7 +12,9 @@
  *   disk limits     -> <iotune> total_bytes_sec / total_iops_sec
  *   net limit       -> <bandwidth> inbound/outbound average (KiB/s)
  * CPU reservation and memory/network weights have no libvirt counterpart:
- * on libvirt hosts admission control is what keeps those promises.
+ * on libvirt hosts admission control is what keeps those promises. A
+ * session (unprivileged) libvirt has no cgroups, so there the cgroup-based
+ * tuning is left out and only iotune, bandwidth and the balloon apply.
  * The MAC address is derived from the UUID so that redefining a domain for
  * a resize keeps the guest's network identity.
  */
@@ -72,7 +74,7 @@ static const char *lv_disk_format(const struct drv_domain_spec *spec)
 static void lv_xml_cpu(FILE *f, const struct lv *lv, const struct drv_params *p)
 {
 	fprintf(f, "  <vcpu placement='static'>%u</vcpu>\n", p->vcpus);
-	if (lv->kind != LV_QEMU && lv->kind != LV_TEST)
+	if (!(lv->kind == LV_QEMU && lv->cgroups) && lv->kind != LV_TEST)
 		return;
 	fprintf(f, "  <cputune>\n    <shares>%llu</shares>\n",
 		(unsigned long long)clamp_u64(p->cpu_weight, 2, 10000));
@@ -167,10 +169,11 @@ char *lv_domain_xml(const struct lv *lv, const struct drv_domain_spec *spec)
 		"  <currentMemory unit='KiB'>%llu</currentMemory>\n",
 		(unsigned long long)p->mem_max_kib, (unsigned long long)p->mem_target_kib);
 	lv_xml_cpu(f, lv, p);
-	if (p->mem_min_kib && lv->kind != LV_XEN)
+	bool tunable = lv->kind == LV_TEST || (lv->kind == LV_QEMU && lv->cgroups);
+	if (p->mem_min_kib && tunable)
 		fprintf(f, "  <memtune><soft_limit unit='KiB'>%llu</soft_limit></memtune>\n",
 			(unsigned long long)p->mem_min_kib);
-	if (lv->kind != LV_XEN)
+	if (tunable)
 		fprintf(f, "  <blkiotune><weight>%llu</weight></blkiotune>\n",
 			(unsigned long long)clamp_u64(p->disk_weight, 100, 1000));
 	lv_xml_os(f, lv, spec);

@@ -27,6 +27,7 @@ struct live_entry {
 	int64_t mem_mib, mem_target_mib;
 	int64_t disk_rd_bps, disk_wr_bps, net_rx_bps, net_tx_bps;
 	int64_t credit_x100;         /* burst credit, hundredths of CPU-seconds */
+	bool credit_known;           /* credit_x100 was loaded from the store */
 	bool throttled;              /* burst credit spent: held at the baseline */
 	/* last raw counters, for the next rate */
 	int64_t prev_at_ns;

@@ -106,7 +106,10 @@ static bool smp_observe(struct muxd *m, const struct drv_stats *s, const struct 
 	if (!live_get(&m->live, sv->id, e)) {
 		memset(e, 0, sizeof *e);
 		e->server_id = sv->id;
+	}
+	if (!e->credit_known) {
 		e->credit_x100 = sv->burst_credit_x100;
+		e->credit_known = true;
 	}
 	int64_t dt = now_ns - e->prev_at_ns;
 	bool rated = s->power == DRV_RUNNING && e->prev_at_ns && dt > 0 && s->cpu_ns >= e->prev_cpu_ns;
