@@ -109,9 +109,19 @@ static void free_and_merge(struct page_pool *p, uint64_t pfn, unsigned order)
 	list_push(p, pfn, order);
 }
 
+/* True if no frame of the block [pfn, pfn + 2^order) is managed yet. */
+static bool block_reserved(const struct page_pool *p, uint64_t pfn, unsigned order)
+{
+	for (uint64_t i = 0; i < (1ull << order); i++)
+		if (p->state[pfn + i] != STATE_RESERVED)
+			return false;
+	return true;
+}
+
 uint64_t page_pool_add_range(struct page_pool *p, uint64_t start, uint64_t end)
 {
-	uint64_t pfn = (start + 4095) >> 12;
+	/* Rounded up without start + 4095, which wraps near the top. */
+	uint64_t pfn = (start >> 12) + ((start & 4095) != 0);
 	uint64_t last = end >> 12;           /* exclusive */
 	uint64_t added = 0;
 
@@ -126,10 +136,11 @@ uint64_t page_pool_add_range(struct page_pool *p, uint64_t start, uint64_t end)
 		       (pfn & ((2ull << order) - 1)) == 0 &&
 		       pfn + (2ull << order) <= last)
 			order++;
-		bool all_reserved = true;
-		for (uint64_t i = 0; i < (1ull << order); i++)
-			all_reserved &= p->state[pfn + i] == STATE_RESERVED;
-		if (all_reserved) {
+		/* Part of the block is managed already (an overlapping re-add):
+		 * shrink it until it is not, so its other frames still go in. */
+		while (order > 0 && !block_reserved(p, pfn, order))
+			order--;
+		if (block_reserved(p, pfn, order)) {
 			mark_block(p, pfn, order, STATE_FREE_TAIL, STATE_FREE_TAIL);
 			p->managed_frames += 1ull << order;
 			free_and_merge(p, pfn, order);
