@@ -43,6 +43,18 @@ static int cut_hole(struct phys_range *out, unsigned *n, unsigned max,
 	return 0;
 }
 
+/*
+ * The end of a hole, base + len rounded up to a page, saturating at the top
+ * of the address space: wrapping to a small value would make the hole
+ * empty and leave the RAM it covers "free".
+ */
+static uint64_t hole_end(uint64_t base, uint64_t len)
+{
+	uint64_t end = len > UINT64_MAX - base ? UINT64_MAX : base + len;
+
+	return end > UINT64_MAX - (PAGE - 1) ? UINT64_MAX : ALIGN_UP(end, PAGE);
+}
+
 static void sort_and_merge(struct phys_range *out, unsigned *n)
 {
 	for (unsigned i = 1; i < *n; i++) {
@@ -87,13 +99,13 @@ int memmap_free_ranges(const struct boot_mem_range *map, unsigned nr_map,
 		if (map[i].type == BOOT_MEM_USABLE)
 			continue;
 		err = cut_hole(out, &n, max_out, ALIGN_DOWN(map[i].base, PAGE),
-			       ALIGN_UP(map[i].base + map[i].len, PAGE));
+			       hole_end(map[i].base, map[i].len));
 		if (err)
 			return err;
 	}
 	for (unsigned i = 0; i < nr_reserved; i++) {
 		err = cut_hole(out, &n, max_out, ALIGN_DOWN(reserved[i].start, PAGE),
-			       ALIGN_UP(reserved[i].end, PAGE));
+			       hole_end(reserved[i].end, 0));
 		if (err)
 			return err;
 	}
