@@ -93,7 +93,8 @@ static int parse_mmap(struct parse_ctx *c, const uint8_t *tag, uint32_t size)
 	uint32_t entry_size = rd32(tag + 8);
 	if (entry_size < MMAP_ENTRY_MIN || entry_size % 8)
 		return fail(c, -EINVAL, "bad memory map entry size");
-	for (uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+	/* size - off, not off + entry_size: a huge entry_size would wrap. */
+	for (uint32_t off = 16; entry_size <= size - off; off += entry_size) {
 		uint64_t base = rd64(tag + off);
 		uint64_t len = rd64(tag + off + 8);
 		if (len == 0)
