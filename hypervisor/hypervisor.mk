@@ -22,7 +22,8 @@ HV_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
 
 HV_SRCS := $(wildcard $(HV_DIR)/core/*.c) \
 	$(wildcard $(HV_DIR)/arch/x86/*.c) $(wildcard $(HV_DIR)/arch/x86/*.S) \
-	$(wildcard $(HV_DIR)/arch/x86/svm/*.c) \
+	$(wildcard $(HV_DIR)/arch/x86/svm/*.c) $(wildcard $(HV_DIR)/arch/x86/svm/*.S) \
+	$(wildcard $(HV_DIR)/sched/*.c) \
 	$(wildcard $(HV_DIR)/domain/*.c)
 HV_OBJS := $(patsubst $(HV_DIR)/%,$(HV_BUILD)/%.o,$(HV_SRCS))
 # Assembly objects are linked as they are (entry points, stubs); C objects
@@ -95,3 +96,4 @@ debug: $(BUILD)/muxvisor.iso
 bench-boot: deps
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.elf
 	@ci/bench/boot.py 2>$(BUILD)/bench-boot.log
+include $(HV_DIR)/tests/decode.mk

@@ -163,6 +163,33 @@ uint64_t pt_lookup(const struct pt_ops *ops, uint64_t root_pa, uint64_t va,
 	return (*e & PTE_ADDR_MASK) | (va & (SIZE_4K - 1));
 }
 
+static void leaves_level(const struct pt_ops *ops, uint64_t table_pa, unsigned level,
+			 uint64_t va_base,
+			 void (*fn)(void *, uint64_t, uint64_t, uint64_t, uint64_t),
+			 void *ctx)
+{
+	const uint64_t *t = table(ops, table_pa);
+	uint64_t span = 1ull << (12 + 9 * (level - 1));
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = t[i], va = va_base + i * span;
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1 || (level == 2 && (e & PTE_PS)))
+			fn(ctx, va, e & PTE_ADDR_MASK, span, e & ~PTE_ADDR_MASK);
+		else
+			leaves_level(ops, e & PTE_ADDR_MASK, level - 1, va, fn, ctx);
+	}
+}
+
+void pt_for_each_leaf(const struct pt_ops *ops, uint64_t root_pa,
+		      void (*fn)(void *ctx, uint64_t va, uint64_t pa,
+				 uint64_t size, uint64_t flags),
+		      void *ctx)
+{
+	leaves_level(ops, root_pa, 4, 0, fn, ctx);
+}
+
 static void destroy_level(const struct pt_ops *ops, uint64_t table_pa, unsigned level)
 {
 	uint64_t *t = table(ops, table_pa);

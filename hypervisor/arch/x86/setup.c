@@ -26,6 +26,8 @@
 #include "hv/multiboot2.h"
 #include "hv/panic.h"
 #include "hv/time.h"
+#include "hv/schedule.h"
+#include "hv/static_domains.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
 #include "x86/debug_fault.h"
@@ -138,8 +140,12 @@ static __attribute__((noreturn)) void boot_continue(void)
 		log_info("IPI: all %u other CPUs answered", cpus - 1);
 
 	log_raw("muxvisor: ready cpus=%u mem=%luM\n", cpus, page_free_count() >> 8);
+	schedule_init(cpus);
 	debug_fault_raise(options.debug_fault, options.debug_fault_cpu);
-	smp_idle_loop();
+	if (boot_info.nr_modules)
+		log_info("static domains: %u of %u modules started",
+			 static_domains_start(&boot_info), boot_info.nr_modules);
+	schedule_loop();
 }
 
 void x86_boot_main(uint32_t magic, uint64_t mbi_phys)

@@ -23,6 +23,8 @@
 #include "hv/time.h"
 #include "hv/lib.h"
 #include "hv/panic.h"
+#include "hv/schedule.h"
+#include "x86/fpu.h"
 
 #define AP_START_TIMEOUT_NS 2000000000ull   /* TCG can be slow */
 
@@ -115,6 +117,7 @@ int smp_init_this_cpu(struct percpu *p)
 	int err;
 
 	write_cr4(read_cr4() | CR4_PGE);
+	fpu_init_cpu();
 	lapic_init_cpu();
 	p->apic_id = lapic_id();
 	if (p->id == 0)
@@ -160,7 +163,7 @@ static __attribute__((noreturn)) void ap_entry(struct percpu *p)
 	p->online = true;
 	__atomic_add_fetch(&nr_online, 1, __ATOMIC_ACQ_REL);
 	p->boot_status = 2;
-	smp_idle_loop();
+	schedule_loop();
 }
 
 /* Starts one AP; returns true when it reported ready. */

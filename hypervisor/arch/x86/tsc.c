@@ -98,6 +98,18 @@ uint64_t time_ns_to_tsc(uint64_t ns)
 	return (uint64_t)((unsigned __int128)ns * tsc_hz / 1000000000u);
 }
 
+uint64_t time_ns_at_tsc(uint64_t host_tsc)
+{
+	if (host_tsc <= tsc_at_boot)
+		return 1;
+	return time_tsc_to_ns(host_tsc - tsc_at_boot);
+}
+
+uint64_t time_tsc_at_ns(uint64_t ns)
+{
+	return tsc_at_boot + time_ns_to_tsc(ns);
+}
+
 uint64_t time_now_ns(void)
 {
 	return time_tsc_to_ns(rdtsc() - tsc_at_boot);

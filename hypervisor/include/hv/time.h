@@ -14,6 +14,11 @@ uint64_t time_now_ns(void);
 uint64_t time_tsc_hz(void);
 uint64_t time_tsc_to_ns(uint64_t tsc);
 uint64_t time_ns_to_tsc(uint64_t ns);
+/* The hypervisor-clock time (ns) at which the TSC reads host_tsc; 1 for a
+ * value before boot (already past, but not "none"). */
+uint64_t time_ns_at_tsc(uint64_t host_tsc);
+/* The TSC value at hypervisor-clock time ns. */
+uint64_t time_tsc_at_ns(uint64_t ns);
 /* Busy-waits (for boot-time hardware delays only). */
 void time_delay_us(uint64_t us);
 

@@ -12,6 +12,7 @@
 #include "hv/mm.h"
 #include "hv/log.h"
 #include "hv/errno.h"
+#include "svm_internal.h"
 
 #define CPUID_EXT_SVM     (1u << 2)    /* Fn8000_0001_ECX */
 #define SVM_FEAT_NP       (1u << 0)    /* Fn8000_000A_EDX */
@@ -56,6 +57,10 @@ int svm_enable_cpu(struct percpu *p)
 
 	if (!hsave)
 		return -ENOMEM;
+	if (svm_init_cpu(p)) {
+		page_free(hsave, 0);
+		return -ENOMEM;
+	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
 	p->hsave_pa = hsave;

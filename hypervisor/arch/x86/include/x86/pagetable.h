@@ -21,10 +21,12 @@
 #define PTE_D    (1ull << 6)
 #define PTE_PS   (1ull << 7)    /* large page, in PDE and PDPTE */
 #define PTE_G    (1ull << 8)
+#define PTE_OWNED (1ull << 9)   /* software bit (AVL): the mapped page
+				  * belongs to the table's owner, who frees it */
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 /* Leaf flags an entry may carry; the rest are computed. */
-#define PTE_LEAF_FLAGS (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_G | PTE_NX)
+#define PTE_LEAF_FLAGS (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_G | PTE_OWNED | PTE_NX)
 
 #define PT_NOT_MAPPED UINT64_MAX
 
@@ -62,6 +64,13 @@ int pt_unmap(const struct pt_ops *ops, uint64_t root_pa, uint64_t va, uint64_t s
  * leaf entry's flags (with PTE_PS for a 2 MiB leaf) in *flags if non-NULL. */
 uint64_t pt_lookup(const struct pt_ops *ops, uint64_t root_pa, uint64_t va,
 		   uint64_t *flags);
+
+/* Calls fn for every leaf: its virtual address, physical address, size
+ * (4 KiB or 2 MiB) and flags, in address order. */
+void pt_for_each_leaf(const struct pt_ops *ops, uint64_t root_pa,
+		      void (*fn)(void *ctx, uint64_t va, uint64_t pa,
+				 uint64_t size, uint64_t flags),
+		      void *ctx);
 
 /* Frees every table page under root (not the pages they map), root too. */
 void pt_destroy(const struct pt_ops *ops, uint64_t root_pa);

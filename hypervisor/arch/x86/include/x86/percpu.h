@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "hv/schedule.h"
 
 #define MAX_CPUS 64
 
@@ -58,6 +59,11 @@ struct percpu {
 	uint64_t timer_fired;        /* count of one-shot expiries */
 	volatile uint64_t ipi_calls; /* IPI_CALL interrupts received */
 	void (*volatile call_fn)(void);  /* smp_call(): run at next IPI_CALL */
+	uint64_t host_save_pa;       /* VMSAVE area of the host (SVM) */
+	uint32_t asid_next;          /* next ASID to hand out this generation */
+	uint32_t asid_max;
+	uint64_t asid_generation;
+	struct sched_cpu sched;      /* this CPU's scheduling state */
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 };

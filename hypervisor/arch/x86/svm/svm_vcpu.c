@@ -1,0 +1,242 @@
+/*
+ * svm_vcpu.c - a vCPU's VMCB: creation, starting state, the intercepts,
+ * ASIDs, and one guest entry (APM vol. 2, 15).
+ *
+ * Intercepts (what the guest may not do by itself):
+ *   - physical interrupts, NMI, SMI, INIT: the host takes them (after STGI)
+ *   - CPUID, MSRs (permission map: a few pass through, see svm_domain.c),
+ *     I/O ports (all), HLT, VMMCALL, XSETBV, INVD, WBINVD, RDPMC
+ *   - every SVM instruction (VMRUN is required by hardware; the guest sees
+ *     no SVM), MONITOR/MWAIT, RSM, INVLPGA, task switches, shutdown
+ * Nested paging is on with the domain's tables; guest CR0/CR3/CR4 and page
+ * faults stay the guest's own. V_INTR_MASKING keeps the guest's IF from
+ * masking physical interrupts.
+ *
+ * ASIDs: each pCPU hands out ASIDs 1..max in generations; a vCPU entering
+ * a pCPU where its ASID is not current gets a fresh one, and the first
+ * entry of a new generation flushes the whole TLB (so an ASID is never
+ * shared by two guests' stale entries).
+ */
+#include "svm_internal.h"
+#include "x86/fpu.h"
+#include "x86/percpu.h"
+#include "x86/cpu.h"
+#include "hv/vcpu.h"
+#include "hv/domain.h"
+#include "hv/mm.h"
+#include "hv/lib.h"
+#include "hv/errno.h"
+#include "hv/panic.h"
+
+#define GUEST_PAT_DEFAULT 0x0007040600070406ull   /* power-on PAT */
+
+static void init_intercepts(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->arch.vmcb->control;
+
+	c->intercept_misc1 = INTERCEPT1_INTR | INTERCEPT1_NMI | INTERCEPT1_SMI |
+		INTERCEPT1_INIT | INTERCEPT1_RDPMC | INTERCEPT1_CPUID |
+		INTERCEPT1_RSM | INTERCEPT1_INVD | INTERCEPT1_HLT |
+		INTERCEPT1_INVLPGA | INTERCEPT1_IOIO | INTERCEPT1_MSR |
+		INTERCEPT1_TASK_SWITCH | INTERCEPT1_FERR_FREEZE |
+		INTERCEPT1_SHUTDOWN;
+	c->intercept_misc2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL |
+		INTERCEPT2_VMLOAD | INTERCEPT2_VMSAVE | INTERCEPT2_STGI |
+		INTERCEPT2_CLGI | INTERCEPT2_SKINIT | INTERCEPT2_WBINVD |
+		INTERCEPT2_MONITOR | INTERCEPT2_MWAIT | INTERCEPT2_MWAIT_COND |
+		INTERCEPT2_XSETBV | INTERCEPT2_RDPRU | INTERCEPT2_ICEBP;
+	c->iopm_base_pa = v->dom->iopm_pa;
+	c->msrpm_base_pa = v->dom->msrpm_pa;
+	c->tsc_offset = v->dom->tsc_offset;
+	c->int_ctl = INT_CTL_V_INTR_MASKING;
+	c->nested_ctl = NESTED_CTL_NP_ENABLE;
+	c->n_cr3 = v->dom->npt.root_pa;
+	c->clean = 0;
+}
+
+int virt_vcpu_create(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned size = fpu_area_size();
+
+	a->vmcb_pa = page_alloc_zeroed(0);
+	if (!a->vmcb_pa)
+		return -ENOMEM;
+	a->xsave_order = size <= 4096 ? 0 : size <= 8192 ? 1 : 2;
+	a->xsave_pa = page_alloc(a->xsave_order);
+	if (!a->xsave_pa) {
+		page_free(a->vmcb_pa, 0);
+		a->vmcb_pa = 0;
+		return -ENOMEM;
+	}
+	a->vmcb = phys_to_virt(a->vmcb_pa);
+	a->xsave = phys_to_virt(a->xsave_pa);
+	fpu_area_init(a->xsave);
+	a->xcr0 = XCR0_X87 | XCR0_SSE;
+	a->asid_cpu = -1;
+	a->vmcb_cpu = -1;
+	vlapic_init(&a->vlapic, v->id);
+	init_intercepts(v);
+	return 0;
+}
+
+void virt_vcpu_destroy(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (a->xsave_pa)
+		page_free(a->xsave_pa, a->xsave_order);
+	if (a->vmcb_pa)
+		page_free(a->vmcb_pa, 0);
+	a->xsave_pa = a->vmcb_pa = 0;
+	a->vmcb = NULL;
+	a->xsave = NULL;
+}
+
+static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib,
+		    uint32_t limit, uint64_t base)
+{
+	*s = (struct vmcb_seg){ sel, attrib, limit, base };
+}
+
+/* Long mode with the hypervisor-built tables (muxvisor/guest_boot.h). */
+static void boot_long64(struct vcpu *v, const struct virt_boot_state *b)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	set_seg(&s->cs, 0x08, SEG_ATTR_CODE64, 0xffffffff, 0);
+	set_seg(&s->ds, 0x10, SEG_ATTR_DATA, 0xffffffff, 0);
+	s->es = s->ss = s->ds;
+	set_seg(&s->fs, 0, 0, 0, 0);
+	set_seg(&s->gs, 0, 0, 0, 0);
+	set_seg(&s->gdtr, 0, 0, 3 * 8 - 1, b->gdt_base);
+	set_seg(&s->idtr, 0, 0, 0, 0);
+	set_seg(&s->ldtr, 0, SEG_ATTR_LDT, 0, 0);
+	set_seg(&s->tr, 0, SEG_ATTR_TSS64_BUSY, 0x67, 0);
+	s->cpl = 0;
+	s->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
+	s->cr0 = CR0_PE | CR0_MP | CR0_NE | (1ul << 4) /* ET */ | CR0_WP | CR0_PG;
+	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	s->cr3 = b->cr3;
+}
+
+void virt_vcpu_set_boot_state(struct vcpu *v, const struct virt_boot_state *b)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vmcb_save *s = &a->vmcb->save;
+
+	memset(&a->regs, 0, sizeof(a->regs));
+	switch (b->mode) {
+	case VIRT_BOOT_LONG64:
+		boot_long64(v, b);
+		break;
+	}
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = GUEST_PAT_DEFAULT;
+	a->regs.rip = b->rip;
+	a->regs.rflags = 0x2;
+	a->regs.gpr[X86_GPR_RSP] = b->rsp;
+	a->regs.gpr[X86_GPR_RDI] = b->rdi;
+	a->regs.gpr[X86_GPR_RSI] = b->rsi;
+	vmcb_mark_all_dirty(a->vmcb);
+}
+
+void virt_vcpu_load(struct vcpu *v)
+{
+	const uint64_t *dr = v->arch.dr;
+
+	fpu_set_xcr0(v->arch.xcr0);
+	fpu_restore(v->arch.xsave);
+	__asm__ volatile("mov %0, %%db0" : : "r"(dr[0]));
+	__asm__ volatile("mov %0, %%db1" : : "r"(dr[1]));
+	__asm__ volatile("mov %0, %%db2" : : "r"(dr[2]));
+	__asm__ volatile("mov %0, %%db3" : : "r"(dr[3]));
+}
+
+void virt_vcpu_put(struct vcpu *v)
+{
+	uint64_t *dr = v->arch.dr;
+
+	fpu_save(v->arch.xsave);
+	__asm__ volatile("mov %%db0, %0" : "=r"(dr[0]));
+	__asm__ volatile("mov %%db1, %0" : "=r"(dr[1]));
+	__asm__ volatile("mov %%db2, %0" : "=r"(dr[2]));
+	__asm__ volatile("mov %%db3, %0" : "=r"(dr[3]));
+}
+
+static void assign_asid(struct vcpu *v, struct percpu *c)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (a->asid_cpu == (int)c->id && a->asid_generation == c->asid_generation)
+		return;
+	if (c->asid_next > c->asid_max) {
+		c->asid_generation++;
+		c->asid_next = 1;
+		a->vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
+	}
+	a->asid = c->asid_next++;
+	a->asid_cpu = (int)c->id;
+	a->asid_generation = c->asid_generation;
+	vmcb_set_asid(a->vmcb, a->asid);
+}
+
+enum virt_action virt_vcpu_enter(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vmcb *vmcb = a->vmcb;
+	struct percpu *c = this_cpu();
+
+	assign_asid(v, c);
+	if (a->vmcb_cpu != (int)c->id) {
+		vmcb_mark_all_dirty(vmcb);   /* another CPU may have cached it */
+		a->vmcb_cpu = (int)c->id;
+	}
+	svm_inject_pending(v);
+	vmcb->save.rax = a->regs.gpr[X86_GPR_RAX];
+	vmcb->save.rsp = a->regs.gpr[X86_GPR_RSP];
+	vmcb->save.rip = a->regs.rip;
+	vmcb->save.rflags = a->regs.rflags;
+
+	__asm__ volatile("clgi; sti" : : : "memory");
+	svm_vmrun(a->vmcb_pa, &a->regs, c->host_save_pa);
+	__asm__ volatile("stgi; cli" : : : "memory");  /* host interrupts here */
+
+	a->regs.gpr[X86_GPR_RAX] = vmcb->save.rax;
+	a->regs.gpr[X86_GPR_RSP] = vmcb->save.rsp;
+	a->regs.rip = vmcb->save.rip;
+	a->regs.rflags = vmcb->save.rflags;
+	vmcb->control.clean = VMCB_CLEAN_ALL;
+	vmcb->control.tlb_control = TLB_CONTROL_NONE;
+	a->exits++;
+	svm_events_after_exit(v);
+	return svm_handle_exit(v);
+}
+
+unsigned virt_guest_cpl(struct vcpu *v)
+{
+	return v->arch.vmcb->save.cpl;
+}
+
+uint64_t virt_guest_tsc_offset(struct vcpu *v)
+{
+	return v->arch.vmcb->control.tsc_offset;
+}
+
+uint64_t virt_host_tsc(struct vcpu *v, uint64_t guest_tsc)
+{
+	return guest_tsc - v->arch.vmcb->control.tsc_offset;
+}
+
+/* Per pCPU: the host save area VMSAVE/VMLOAD use, and the ASID range. */
+int svm_init_cpu(struct percpu *c)
+{
+	c->host_save_pa = page_alloc_zeroed(0);
+	if (!c->host_save_pa)
+		return -ENOMEM;
+	c->asid_max = cpuid(0x8000000a, 0).ebx - 1;
+	c->asid_next = 1;
+	c->asid_generation = 1;
+	return 0;
+}

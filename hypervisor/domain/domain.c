@@ -1,0 +1,429 @@
+/*
+ * domain.c - domain objects and their life cycle (see hv/domain.h).
+ *
+ * Creation builds everything before the domain becomes visible, through
+ * one goto chain that undoes what was done, so a failed creation leaves
+ * nothing behind. Stopping parks the vCPUs first (vcpu.c, schedule.c);
+ * the last vCPU to park runs the stop's action here (destroy, restart).
+ *
+ * Locking: domain_lock protects the domain table and each domain's state,
+ * stopping flag, action and reason; sched lock is taken inside it where
+ * both are needed. Destruction happens only after every vCPU parked and
+ * left its pCPU, so no other pCPU touches the domain's objects any more.
+ */
+#include <stdarg.h>
+#include "hv/domain.h"
+#include "hv/vcpu.h"
+#include "hv/schedule.h"
+#include "hv/test_kernel.h"
+#include "hv/mm.h"
+#include "hv/fmt.h"
+#include "hv/log.h"
+#include "hv/lib.h"
+#include "hv/errno.h"
+#include "hv/panic.h"
+#include "hv/time.h"
+#include "x86/virt.h"
+#include "x86/cpu.h"
+
+#define MAX_DOMAINS 256
+
+_Static_assert(sizeof(struct domain) <= 4096, "a domain fits a page");
+_Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU fits a page");
+
+static struct spinlock domain_lock = SPINLOCK_INIT;
+static struct domain *domains[MAX_DOMAINS];   /* domain_lock */
+static uint32_t next_domain_id = 1;           /* domain_lock */
+
+static const char *const state_names[] = {
+	[DOMAIN_CREATED] = "created", [DOMAIN_RUNNING] = "running",
+	[DOMAIN_PAUSED] = "paused", [DOMAIN_SHUTDOWN] = "shut down",
+	[DOMAIN_CRASHED] = "crashed",
+};
+
+const char *domain_state_name(enum domain_state s)
+{
+	return (unsigned)s < ARRAY_SIZE(state_names) ? state_names[s] : "?";
+}
+
+unsigned domain_count(void)
+{
+	unsigned n = 0;
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+		n += domains[i] != NULL;
+	spin_unlock_irqrestore(&domain_lock, f);
+	return n;
+}
+
+static bool name_ok(const char *name)
+{
+	size_t n = strnlen(name, DOMAIN_NAME_MAX + 1);
+
+	if (n == 0 || n > DOMAIN_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static int check_config(const struct domain_config *cfg)
+{
+	const char *why;
+
+	if (!name_ok(cfg->name)) {
+		log_err("domain '%s': bad name (1..%u of [A-Za-z0-9._-])", cfg->name,
+			DOMAIN_NAME_MAX);
+		return -EINVAL;
+	}
+	if (cfg->nr_vcpus < 1 || cfg->nr_vcpus > DOMAIN_MAX_VCPUS) {
+		log_err("domain '%s': vcpus=%u out of range 1..%u", cfg->name,
+			cfg->nr_vcpus, DOMAIN_MAX_VCPUS);
+		return -EINVAL;
+	}
+	if (cfg->mem_bytes & 0xfff) {
+		log_err("domain '%s': memory is not a whole number of 4 KiB pages", cfg->name);
+		return -EINVAL;
+	}
+	int err = sched_params_check(&cfg->sched, cfg->nr_vcpus);
+	if (err) {
+		log_err("domain '%s': bad scheduler parameters (%d)", cfg->name, err);
+		return err;
+	}
+	if (test_kernel_check(cfg->image, cfg->image_len, cfg->mem_bytes, &why)) {
+		log_err("domain '%s': cannot load the kernel: %s", cfg->name, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned id, int *err)
+{
+	uint64_t pa = page_alloc_zeroed(0);
+	struct vcpu *v;
+
+	*err = -ENOMEM;
+	if (!pa)
+		return NULL;
+	v = phys_to_virt(pa);
+	v->dom = d;
+	v->id = id;
+	v->ctx_cpu = -1;
+	v->sched.pcpu = -1;
+	*err = virt_vcpu_create(v);
+	if (*err)
+		goto free_page;
+	*err = schedule_add_vcpu(&d->sched, v);
+	if (*err)
+		goto destroy_virt;
+	return v;
+destroy_virt:
+	virt_vcpu_destroy(v);
+free_page:
+	page_free(pa, 0);
+	return NULL;
+}
+
+static void vcpu_free(struct vcpu *v)
+{
+	schedule_wake_cancel(v);
+	schedule_remove_vcpu(v);
+	virt_vcpu_destroy(v);
+	page_free(virt_to_phys(v), 0);
+}
+
+/* Frees everything a domain holds (vCPUs already parked or never run). */
+static uint64_t domain_free(struct domain *d, bool in_scheduler)
+{
+	uint64_t before = page_free_count();
+
+	for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
+		if (d->vcpus[i])
+			vcpu_free(d->vcpus[i]);
+	if (in_scheduler)
+		schedule_remove_domain(&d->sched);
+	virt_domain_destroy(d);
+	npt_destroy(&d->npt);
+	page_free(virt_to_phys(d), 0);
+	return page_free_count() - before;
+}
+
+static int register_domain(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	int err = -ENOSPC;
+
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (!domains[i]) {
+			domains[i] = d;
+			d->id = next_domain_id++;
+			err = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&domain_lock, f);
+	return err;
+}
+
+static void unregister_domain(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] == d)
+			domains[i] = NULL;
+	spin_unlock_irqrestore(&domain_lock, f);
+}
+
+struct domain *domain_create(const struct domain_config *cfg, int *err)
+{
+	uint64_t pa;
+	struct domain *d;
+
+	*err = check_config(cfg);
+	if (*err)
+		return NULL;
+	*err = -ENOMEM;
+	pa = page_alloc_zeroed(0);
+	if (!pa)
+		goto fail;
+	d = phys_to_virt(pa);
+	d->cfg = *cfg;
+	d->state = DOMAIN_CREATED;
+	d->tsc_offset = (uint64_t)0 - rdtsc();     /* guest TSC starts near 0 */
+	d->created_ns = time_now_ns();
+	*err = npt_create(&d->npt);
+	if (!*err)
+		*err = npt_populate(&d->npt, 0, cfg->mem_bytes);
+	if (!*err)
+		*err = virt_domain_create(d);
+	if (*err)
+		goto free_domain;
+	*err = schedule_add_domain(&d->sched, &cfg->sched, cfg->nr_vcpus);
+	if (*err)
+		goto free_domain;
+	*err = register_domain(d);     /* the id is part of the boot info */
+	if (*err)
+		goto free_sched;
+	for (unsigned i = 0; i < cfg->nr_vcpus; i++) {
+		d->vcpus[i] = vcpu_create(d, i, err);
+		if (!d->vcpus[i])
+			goto unregister;
+	}
+	*err = test_kernel_load(d);
+	if (*err)
+		goto unregister;
+	log_info("domain d%u '%s': created: %u vCPUs, %lu MiB, weight %u, reservation %u%%, cap %u%%",
+		 d->id, cfg->name, cfg->nr_vcpus, cfg->mem_bytes >> 20, cfg->sched.weight,
+		 cfg->sched.reservation, cfg->sched.cap);
+	return d;
+
+unregister:
+	unregister_domain(d);
+free_sched:
+	domain_free(d, true);
+	goto fail;
+free_domain:
+	domain_free(d, false);
+fail:
+	if (*err == -ENOSPC)
+		log_err("domain '%s': refused: the reservations of all domains would exceed the host",
+			cfg->name);
+	else
+		log_err("domain '%s': cannot be created (%d)", cfg->name, *err);
+	return NULL;
+}
+
+int domain_start(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	if (d->state != DOMAIN_CREATED) {
+		spin_unlock_irqrestore(&domain_lock, f);
+		return -EBUSY;
+	}
+	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
+	uint64_t sf = sched_lock_irqsave();
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++)
+		schedule_wake_locked(d->vcpus[i]);
+	uint64_t kicks = sched_take_kicks(schedule_state());
+	sched_unlock_irqrestore(sf);
+	spin_unlock_irqrestore(&domain_lock, f);
+	schedule_send_kicks(kicks);
+	log_info("domain d%u '%s': running", d->id, d->cfg.name);
+	return 0;
+}
+
+/* Parks every vCPU that is not running; kicks the pCPUs of those that
+ * are. Returns true if all are parked now. */
+static bool park_vcpus(struct domain *d)
+{
+	uint64_t f = sched_lock_irqsave();
+	uint64_t kick = 0;
+
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		if (v->parked)
+			continue;
+		if (v->sched.state == SCHED_RUNNING) {
+			kick |= 1ull << v->sched.pcpu;
+			continue;
+		}
+		sched_vcpu_block(schedule_state(), &v->sched, schedule_now());
+		v->parked = true;
+		d->nr_parked++;
+	}
+	bool all = d->nr_parked == d->cfg.nr_vcpus;
+	uint64_t kicks = sched_take_kicks(schedule_state()) | kick;
+	sched_unlock_irqrestore(f);
+	schedule_send_kicks(kicks);
+	return all;
+}
+
+static void finish_stop(struct domain *d);
+
+static void stop_va(struct domain *d, enum domain_state state,
+		    enum domain_stop_action action, const char *fmt, va_list ap)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	if (d->stopping || d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED ||
+	    (state == DOMAIN_PAUSED && d->state != DOMAIN_RUNNING)) {
+		spin_unlock_irqrestore(&domain_lock, f);
+		return;
+	}
+	fmt_vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
+	d->action = action;
+	__atomic_store_n(&d->stopping, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&d->state, state, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&domain_lock, f);
+	log_info("domain d%u '%s': %s: %s", d->id, d->cfg.name,
+		 action == DOMAIN_STOP_RESTART ? "rebooting" : domain_state_name(state),
+		 d->reason);
+	if (park_vcpus(d))
+		finish_stop(d);
+}
+
+void domain_stop(struct domain *d, enum domain_state state,
+		 enum domain_stop_action action, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, state, action, fmt, ap);
+	va_end(ap);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, DOMAIN_CRASHED, d->cfg.on_crash, fmt, ap);
+	va_end(ap);
+}
+
+int domain_pause(struct domain *d)
+{
+	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
+		return -EBUSY;
+	domain_stop(d, DOMAIN_PAUSED, DOMAIN_STOP_NONE, "paused");
+	return 0;
+}
+
+int domain_unpause(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	if (d->state != DOMAIN_PAUSED || d->stopping) {
+		spin_unlock_irqrestore(&domain_lock, f);
+		return -EBUSY;
+	}
+	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
+	uint64_t sf = sched_lock_irqsave();
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		v->parked = false;
+		if (!v->halted || vcpu_has_wakeup(v))
+			schedule_wake_locked(v);
+	}
+	d->nr_parked = 0;
+	uint64_t kicks = sched_take_kicks(schedule_state());
+	sched_unlock_irqrestore(sf);
+	spin_unlock_irqrestore(&domain_lock, f);
+	schedule_send_kicks(kicks);
+	log_info("domain d%u '%s': running (unpaused)", d->id, d->cfg.name);
+	return 0;
+}
+
+void domain_vcpu_parked(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	uint64_t f = sched_lock_irqsave();
+	bool all = ++d->nr_parked == d->cfg.nr_vcpus;
+
+	sched_unlock_irqrestore(f);
+	if (all)
+		finish_stop(d);
+}
+
+static void destroy(struct domain *d)
+{
+	uint32_t id = d->id;
+	char name[DOMAIN_NAME_MAX + 1];
+
+	memcpy(name, d->cfg.name, sizeof(name));
+	unregister_domain(d);
+	uint64_t pages = domain_free(d, true);
+	log_info("domain d%u '%s': destroyed, %lu pages returned, %lu pages free",
+		 id, name, pages, page_free_count());
+}
+
+/* Runs the stop's action once every vCPU is parked (no lock held). */
+static void finish_stop(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	enum domain_stop_action action = d->action;
+
+	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&domain_lock, f);
+	if (action == DOMAIN_STOP_DESTROY) {
+		destroy(d);
+	} else if (action == DOMAIN_STOP_RESTART) {
+		struct domain_config cfg = d->cfg;
+		int err;
+		cfg.boot_count++;
+		destroy(d);
+		struct domain *nd = domain_create(&cfg, &err);
+		if (nd)
+			domain_start(nd);
+	}
+}
+
+int domain_set_counter(struct domain *d, const char *name, uint64_t value)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	struct domain_counter *free_slot = NULL, *c = NULL;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_COUNTERS && !c; i++) {
+		if (strcmp(d->counters[i].name, name) == 0)
+			c = &d->counters[i];
+		else if (!d->counters[i].name[0] && !free_slot)
+			free_slot = &d->counters[i];
+	}
+	if (!c && free_slot) {
+		c = free_slot;
+		memcpy(c->name, name, strnlen(name, sizeof(c->name) - 1) + 1);
+	}
+	if (c) {
+		c->value = value;
+		c->updated_ns = time_now_ns();
+	}
+	spin_unlock_irqrestore(&domain_lock, f);
+	return c ? 0 : -ENOSPC;
+}

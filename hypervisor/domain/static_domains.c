@@ -1,0 +1,153 @@
+/*
+ * static_domains.c - domains from Multiboot2 modules (see
+ * hv/static_domains.h and docs/static-domains.md).
+ *
+ * A module line reads
+ *     name=<name> vcpus=<n> mem=<size> [weight=<w>] [reservation=<%>]
+ *     [cap=<%>] [burst_baseline=<%>] [burst_max_ms=<ms>]
+ *     [on_poweroff=destroy|keep] [on_crash=destroy|keep] [other words]
+ * where <size> takes a K, M or G suffix. Words the hypervisor does not know
+ * reach the guest in its boot information. A missing or bad value refuses
+ * that domain with a message naming the word; the others still start.
+ */
+#include "hv/static_domains.h"
+#include "hv/cmdline.h"
+#include "hv/fmt.h"
+#include "hv/mm.h"
+#include "hv/log.h"
+#include "hv/lib.h"
+#include "hv/errno.h"
+
+struct num_option {
+	const char *key;
+	uint64_t min, max;
+	bool suffixes;
+};
+
+static const struct num_option num_options[] = {
+	{ "vcpus", 1, DOMAIN_MAX_VCPUS, false },
+	{ "mem", 1ull << 20, 1ull << 40, true },
+	{ "weight", SCHED_WEIGHT_MIN, SCHED_WEIGHT_MAX, false },
+	{ "reservation", 0, DOMAIN_MAX_VCPUS * 100, false },
+	{ "cap", 0, DOMAIN_MAX_VCPUS * 100, false },
+	{ "burst_baseline", 0, DOMAIN_MAX_VCPUS * 100, false },
+	{ "burst_max_ms", 0, 3600000, false },
+};
+
+static void store_number(struct domain_config *cfg, unsigned idx, uint64_t v)
+{
+	switch (idx) {
+	case 0: cfg->nr_vcpus = (uint32_t)v; break;
+	case 1: cfg->mem_bytes = v; break;
+	case 2: cfg->sched.weight = (uint32_t)v; break;
+	case 3: cfg->sched.reservation = (uint32_t)v; break;
+	case 4: cfg->sched.cap = (uint32_t)v; break;
+	case 5: cfg->sched.burst_baseline = (uint32_t)v; break;
+	case 6: cfg->sched.burst_max_ms = (uint32_t)v; break;
+	}
+}
+
+static int parse_action(const struct cmdline_token *t, enum domain_stop_action *out)
+{
+	if (t->value_len == 7 && strncmp(t->value, "destroy", 7) == 0)
+		*out = DOMAIN_STOP_DESTROY;
+	else if (t->value_len == 4 && strncmp(t->value, "keep", 4) == 0)
+		*out = DOMAIN_STOP_KEEP;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Handles a known key; -ENOENT for an unknown one, -EINVAL for a bad value. */
+static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
+{
+	if (cmdline_key_is(t, "name")) {
+		if (!t->value || t->value_len == 0 || t->value_len > DOMAIN_NAME_MAX)
+			return -EINVAL;
+		memcpy(cfg->name, t->value, t->value_len);
+		cfg->name[t->value_len] = '\0';
+		return 0;
+	}
+	if (cmdline_key_is(t, "on_poweroff"))
+		return t->value ? parse_action(t, &cfg->on_poweroff) : -EINVAL;
+	if (cmdline_key_is(t, "on_crash"))
+		return t->value ? parse_action(t, &cfg->on_crash) : -EINVAL;
+	for (unsigned i = 0; i < ARRAY_SIZE(num_options); i++) {
+		const struct num_option *o = &num_options[i];
+		uint64_t v;
+		if (!cmdline_key_is(t, o->key))
+			continue;
+		if (!t->value || cmdline_parse_u64(t->value, t->value_len, o->suffixes, &v) ||
+		    v < o->min || v > o->max)
+			return -EINVAL;
+		store_number(cfg, i, v);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Appends a word the hypervisor does not consume to the guest's line. */
+static int pass_to_guest(struct domain_config *cfg, const char *word, size_t len)
+{
+	size_t used = strlen(cfg->guest_cmdline);
+
+	if (used + (used ? 1 : 0) + len >= sizeof(cfg->guest_cmdline))
+		return -E2BIG;
+	if (used)
+		cfg->guest_cmdline[used++] = ' ';
+	memcpy(cfg->guest_cmdline + used, word, len);
+	cfg->guest_cmdline[used + len] = '\0';
+	return 0;
+}
+
+int static_domain_parse(const char *cmdline, struct domain_config *cfg,
+			char *why, size_t why_size)
+{
+	struct cmdline_token t;
+	const char *p = cmdline;
+
+	memset(cfg, 0, sizeof(*cfg));
+	sched_params_default(&cfg->sched);
+	cfg->on_poweroff = DOMAIN_STOP_DESTROY;
+	cfg->on_crash = DOMAIN_STOP_DESTROY;
+	while (cmdline_next(&p, &t)) {
+		int err = parse_word(&t, cfg);
+		size_t len = (size_t)(p - t.key);
+		if (err == -ENOENT)
+			err = pass_to_guest(cfg, t.key, len) ? -EINVAL : 0;
+		if (err) {
+			fmt_snprintf(why, why_size, "bad value in '%.*s'", (int)len, t.key);
+			return -EINVAL;
+		}
+	}
+	const char *missing = !cfg->name[0] ? "name=" : !cfg->nr_vcpus ? "vcpus=" :
+			      !cfg->mem_bytes ? "mem=" : NULL;
+	if (missing) {
+		fmt_snprintf(why, why_size, "missing %s", missing);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+unsigned static_domains_start(const struct boot_info *bi)
+{
+	unsigned started = 0;
+
+	for (unsigned i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		struct domain_config cfg;
+		char why[96];
+		int err;
+
+		if (static_domain_parse(m->cmdline, &cfg, why, sizeof(why))) {
+			log_err("module %u ('%s'): domain refused: %s", i, m->cmdline, why);
+			continue;
+		}
+		cfg.image = phys_to_virt(m->start);
+		cfg.image_len = m->end - m->start;
+		struct domain *d = domain_create(&cfg, &err);
+		if (d && domain_start(d) == 0)
+			started++;
+	}
+	return started;
+}

@@ -1,0 +1,141 @@
+/*
+ * test_kernel.c - starting a test-kernel domain (muxvisor/guest_boot.h):
+ * the ELF64 segments at their physical addresses, and the boot area at the
+ * top of RAM holding identity page tables, a GDT and the boot information.
+ *
+ * Boot area layout (offsets from its start, mem_bytes - 64 KiB):
+ *   0x0000  PML4        0x1000  PDPT       0x2000..0xdfff  page directories
+ *   0xe000  GDT         0xf000  struct muxv_boot_info
+ * Twelve page directories of 2 MiB pages map up to 12 GiB, which bounds
+ * a test kernel's memory.
+ */
+#include <muxvisor/guest_boot.h>
+#include "hv/test_kernel.h"
+#include "hv/elf64.h"
+#include "hv/domain.h"
+#include "hv/vcpu.h"
+#include "hv/guest_mem.h"
+#include "hv/time.h"
+#include "hv/lib.h"
+#include "hv/errno.h"
+#include "x86/virt.h"
+
+#define AREA_PML4   0x0000
+#define AREA_PDPT   0x1000
+#define AREA_PD     0x2000
+#define AREA_NR_PD  12
+#define AREA_GDT    0xe000
+#define AREA_INFO   0xf000
+#define TEST_KERNEL_MAX_MEM ((uint64_t)AREA_NR_PD << 30)
+
+#define PTE_P  1ull
+#define PTE_RW 2ull
+#define PTE_PS 0x80ull
+
+_Static_assert(AREA_INFO + sizeof(struct muxv_boot_info) <= MUXV_BOOT_AREA_SIZE,
+	       "boot info fits the boot area");
+
+int test_kernel_check(const void *image, size_t len, uint64_t mem_bytes,
+		      const char **why)
+{
+	struct elf64_image elf;
+	int err = elf64_parse(image, len, &elf, why);
+
+	if (err)
+		return err;
+	if (mem_bytes > TEST_KERNEL_MAX_MEM || mem_bytes < 2 * MUXV_BOOT_AREA_SIZE) {
+		*why = "memory size out of range for a test kernel (128 KiB .. 12 GiB)";
+		return -EINVAL;
+	}
+	if (elf.highest > mem_bytes - MUXV_BOOT_AREA_SIZE) {
+		*why = "a segment lies outside RAM or over the boot area";
+		return -EINVAL;
+	}
+	if (elf.entry < elf.lowest || elf.entry >= elf.highest) {
+		*why = "the entry point is not in a loaded segment";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int copy_segments(struct domain *d, const struct elf64_image *elf)
+{
+	const uint8_t *img = d->cfg.image;
+
+	for (unsigned i = 0; i < elf->nr_segments; i++) {
+		const struct elf64_segment *s = &elf->seg[i];
+		int err = guest_write(d, s->paddr, img + s->offset, s->filesz);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Identity map of all RAM with 2 MiB pages, and the 3-entry GDT. */
+static int build_tables(struct domain *d, uint64_t area)
+{
+	uint64_t mem = d->cfg.mem_bytes, e;
+	unsigned nr_pd = (unsigned)((mem + (1ull << 30) - 1) >> 30);
+	int err;
+
+	e = (area + AREA_PDPT) | PTE_P | PTE_RW;
+	err = guest_write(d, area + AREA_PML4, &e, 8);
+	for (unsigned g = 0; g < nr_pd && !err; g++) {
+		e = (area + AREA_PD + g * 0x1000ull) | PTE_P | PTE_RW;
+		err = guest_write(d, area + AREA_PDPT + g * 8, &e, 8);
+	}
+	for (uint64_t gpa = 0; gpa < mem && !err; gpa += 0x200000) {
+		e = gpa | PTE_P | PTE_RW | PTE_PS;
+		err = guest_write(d, area + AREA_PD + (gpa >> 21) * 8, &e, 8);
+	}
+	uint64_t gdt[3] = { 0, 0x00209b0000000000ull, 0x00cf93000000ffffull };
+	return err ? err : guest_write(d, area + AREA_GDT, gdt, sizeof(gdt));
+}
+
+static int write_boot_info(struct domain *d, uint64_t area, const struct elf64_image *elf)
+{
+	struct muxv_boot_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.magic = MUXV_BOOT_MAGIC;
+	info.version = MUXV_BOOT_VERSION;
+	info.nr_vcpus = d->cfg.nr_vcpus;
+	info.mem_bytes = d->cfg.mem_bytes;
+	info.free_start = ALIGN_UP(elf->highest, 4096ull);
+	info.free_end = area;
+	info.tsc_hz = time_tsc_hz();
+	info.domain_id = d->id;
+	info.boot_count = d->cfg.boot_count;
+	memcpy(info.name, d->cfg.name, sizeof(info.name) - 1);
+	memcpy(info.cmdline, d->cfg.guest_cmdline,
+	       MIN(sizeof(info.cmdline) - 1, sizeof(d->cfg.guest_cmdline)));
+	return guest_write(d, area + AREA_INFO, &info, sizeof(info));
+}
+
+int test_kernel_load(struct domain *d)
+{
+	struct elf64_image elf;
+	const char *why;
+	uint64_t area = d->cfg.mem_bytes - MUXV_BOOT_AREA_SIZE;
+	int err = test_kernel_check(d->cfg.image, d->cfg.image_len, d->cfg.mem_bytes, &why);
+
+	if (!err)
+		err = elf64_parse(d->cfg.image, d->cfg.image_len, &elf, &why);
+	if (!err)
+		err = copy_segments(d, &elf);
+	if (!err)
+		err = build_tables(d, area);
+	if (!err)
+		err = write_boot_info(d, area, &elf);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
+		struct virt_boot_state b = {
+			.mode = VIRT_BOOT_LONG64, .rip = elf.entry, .rsp = 0,
+			.rdi = i, .rsi = area + AREA_INFO, .cr3 = area + AREA_PML4,
+			.gdt_base = area + AREA_GDT,
+		};
+		virt_vcpu_set_boot_state(d->vcpus[i], &b);
+	}
+	return 0;
+}

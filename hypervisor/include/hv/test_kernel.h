@@ -1,0 +1,23 @@
+/*
+ * test_kernel.h - loading an ELF64 test kernel into a domain and building
+ * its boot area (muxvisor/guest_boot.h is the contract with the guest).
+ */
+#ifndef HV_TEST_KERNEL_H
+#define HV_TEST_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct domain;
+
+/* Checks the image can be loaded into a domain of mem_bytes: 0, or
+ * -EINVAL with *why (not ELF64 x86-64, bad headers, segments outside RAM
+ * or over the boot area). */
+int test_kernel_check(const void *image, size_t len, uint64_t mem_bytes,
+		      const char **why);
+
+/* Copies the image's segments into d's RAM, builds the boot area, and puts
+ * every vCPU in its starting state. 0 or a negative errno. */
+int test_kernel_load(struct domain *d);
+
+#endif
