@@ -1,1 +1,2 @@
 include guest-kernels/linux/linux.mk
+include guest-kernels/test-kernels.mk
