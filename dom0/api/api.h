@@ -40,6 +40,8 @@ struct api_req {
 
 typedef void (*api_handler)(struct api_req *r);
 
+struct jo;  /* json_out.h */
+
 /* ---- http.c ---- */
 struct api_server;
 int api_start(struct muxd *m, struct api_server **out);
@@ -79,6 +81,8 @@ bool api_page(struct api_req *r, unsigned *limit, int64_t *after);
 /* {"items": items, "next_cursor": last_id as string or null} */
 void api_list_reply(struct api_req *r, json_object *items, size_t n, unsigned limit,
 		    int64_t last_id);
+/* Sends the writer's text as the application/json response (500 if it ran out of memory). */
+void api_text_reply(struct api_req *r, struct jo *j, unsigned status);
 /* The request body as a JSON object; false (400 set) if absent or not an object. */
 bool api_body(struct api_req *r);
 
@@ -118,7 +122,9 @@ void api_openapi_doc(struct api_req *r);
 json_object *api_plan_json(const struct plan *p, bool internal);
 json_object *api_customer_json(const struct customer *cu);
 json_object *api_image_json(const struct image *im, bool internal);
-json_object *api_server_json(struct muxd *m, const struct server *sv);
+/* A server as JSON into the streaming writer; api_server_reply sends one. */
+void api_server_out(struct jo *j, struct muxd *m, const struct server *sv);
+void api_server_reply(struct api_req *r, const struct server *sv, unsigned status);
 json_object *api_token_json(const struct token *t);
 json_object *api_event_json(const struct event *ev);
 json_object *api_refusal_json(const struct adm_refusal *ref);

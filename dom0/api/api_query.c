@@ -6,6 +6,7 @@
  * or removed, and a page costs one index range scan however deep it is.
  */
 #include "api.h"
+#include "json_out.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -106,6 +107,17 @@ void api_list_reply(struct api_req *r, json_object *items, size_t n, unsigned li
 	}
 	r->json = root;
 	r->status = 200;
+}
+
+void api_text_reply(struct api_req *r, struct jo *j, unsigned status)
+{
+	r->text_owned = jo_finish(j, NULL);
+	if (!r->text_owned) {
+		api_error(r, 500, "internal", NULL, "out of memory");
+		return;
+	}
+	r->content_type = "application/json";
+	r->status = status;
 }
 
 bool api_body(struct api_req *r)

@@ -7,10 +7,12 @@
 #include "api.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_fields.h"
+#include "json_out.h"
 
 static const char *const list_params[] = { "limit", "cursor", "customer_id", "plan_id", "phase",
 					    "power", "name", NULL };
@@ -76,11 +78,25 @@ void api_servers_list(struct api_req *r)
 		api_store_error(r, rc, "servers");
 		return;
 	}
-	json_object *items = json_object_new_array_ext((int)n);
+	struct jo j;
+	jo_init(&j, 400 * (n + 1));
+	jo_begin_object(&j);
+	jo_key(&j, "items");
+	jo_begin_array(&j);
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(items, api_server_json(r->m, &v[i]));
-	api_list_reply(r, items, n, limit, n ? v[n - 1].id : 0);
+		api_server_out(&j, r->m, &v[i]);
+	jo_end_array(&j);
+	jo_key(&j, "next_cursor");
+	if (n == limit && n > 0) {
+		char buf[24];
+		snprintf(buf, sizeof buf, "%lld", (long long)v[n - 1].id);
+		jo_str(&j, buf);
+	} else {
+		jo_null(&j);
+	}
+	jo_end_object(&j);
 	free(v);
+	api_text_reply(r, &j, 200);
 }
 
 void api_servers_get(struct api_req *r)
@@ -93,8 +109,7 @@ void api_servers_get(struct api_req *r)
 		api_store_error(r, rc, "server");
 		return;
 	}
-	r->json = api_server_json(r->m, &sv);
-	r->status = 200;
+	api_server_reply(r, &sv, 200);
 }
 
 void api_servers_create(struct api_req *r)
@@ -129,8 +144,7 @@ void api_servers_create(struct api_req *r)
 		api_op_error(r, &e);
 		return;
 	}
-	r->json = api_server_json(r->m, &sv);
-	r->status = 201;
+	api_server_reply(r, &sv, 201);
 }
 
 void api_servers_action(struct api_req *r)
@@ -162,8 +176,7 @@ void api_servers_action(struct api_req *r)
 		api_op_error(r, &e);
 		return;
 	}
-	r->json = api_server_json(r->m, &sv);
-	r->status = 202;
+	api_server_reply(r, &sv, 202);
 }
 
 void api_servers_delete(struct api_req *r)

@@ -1,23 +1,22 @@
 /*
  * api_views.c - records as JSON. Times are RFC 3339 UTC strings; ids are
  * integers; the fields a customer may not see (api_fields.c `internal`)
- * appear only for the admin.
+ * appear only for the admin. Servers, the one record listed by the
+ * hundred on a busy host, are written with the streaming writer
+ * (json_out.h) instead of a json-c tree.
  */
 #include "api.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api_fields.h"
+#include "json_out.h"
 
 static json_object *api_time(int64_t t)
 {
-	char buf[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char buf[21];
+	jo_format_time(t, buf);
 	return json_object_new_string(buf);
 }
 
@@ -59,27 +58,49 @@ json_object *api_token_json(const struct token *t)
 	return o;
 }
 
-json_object *api_server_json(struct muxd *m, const struct server *sv)
+void api_server_out(struct jo *j, struct muxd *m, const struct server *sv)
 {
 	struct live_entry le;
 	bool seen = live_get(&m->live, sv->id, &le);
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_int64(sv->id));
-	json_object_object_add(o, "uuid", json_object_new_string(sv->uuid));
-	json_object_object_add(o, "name", json_object_new_string(sv->name));
-	json_object_object_add(o, "customer_id", json_object_new_int64(sv->customer_id));
-	json_object_object_add(o, "plan_id", json_object_new_int64(sv->plan_id));
-	json_object_object_add(o, "image_id", json_object_new_int64(sv->image_id));
-	json_object_object_add(o, "power", json_object_new_string(sv->power));
-	json_object_object_add(o, "state", json_object_new_string(
-		seen && le.observed_at ? drv_power_name(le.power) : "unknown"));
-	json_object_object_add(o, "phase", json_object_new_string(sv->phase));
-	json_object_object_add(o, "last_error", sv->last_error[0] ?
-			       json_object_new_string(sv->last_error) : NULL);
-	json_object_object_add(o, "pending_restart", json_object_new_boolean(sv->pending_restart));
-	json_object_object_add(o, "created_at", api_time(sv->created_at));
-	json_object_object_add(o, "updated_at", api_time(sv->updated_at));
-	return o;
+	jo_begin_object(j);
+	jo_key(j, "id");
+	jo_int(j, sv->id);
+	jo_key(j, "uuid");
+	jo_str(j, sv->uuid);
+	jo_key(j, "name");
+	jo_str(j, sv->name);
+	jo_key(j, "customer_id");
+	jo_int(j, sv->customer_id);
+	jo_key(j, "plan_id");
+	jo_int(j, sv->plan_id);
+	jo_key(j, "image_id");
+	jo_int(j, sv->image_id);
+	jo_key(j, "power");
+	jo_str(j, sv->power);
+	jo_key(j, "state");
+	jo_str(j, seen && le.observed_at ? drv_power_name(le.power) : "unknown");
+	jo_key(j, "phase");
+	jo_str(j, sv->phase);
+	jo_key(j, "last_error");
+	if (sv->last_error[0])
+		jo_str(j, sv->last_error);
+	else
+		jo_null(j);
+	jo_key(j, "pending_restart");
+	jo_bool(j, sv->pending_restart);
+	jo_key(j, "created_at");
+	jo_time(j, sv->created_at);
+	jo_key(j, "updated_at");
+	jo_time(j, sv->updated_at);
+	jo_end_object(j);
+}
+
+void api_server_reply(struct api_req *r, const struct server *sv, unsigned status)
+{
+	struct jo j;
+	jo_init(&j, 512);
+	api_server_out(&j, r->m, sv);
+	api_text_reply(r, &j, status);
 }
 
 json_object *api_event_json(const struct event *ev)

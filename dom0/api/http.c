@@ -96,8 +96,15 @@ static enum MHD_Result http_send(struct api_req *r)
 		text = r->text_owned ? r->text_owned : r->text;
 		type = r->content_type;
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), (void *)text,
-								    MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp;
+	if (r->text_owned) {
+		/* handed over: libmicrohttpd frees it once sent */
+		resp = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			r->text_owned = NULL;
+	} else {
+		resp = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	}
 	if (!resp)
 		return MHD_NO;
 	if (r->status != 204)
