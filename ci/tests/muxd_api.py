@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from muxd_client import ADMIN_TOKEN, Cases, Muxd, check, expect, openapi, wait_for  # noqa: E402
+from muxd_client import ADMIN_TOKEN, ROOT, Cases, Muxd, check, expect, openapi, wait_for  # noqa: E402
 
 SPEC = openapi()
 PROBLEMS = []
@@ -421,6 +421,26 @@ def test_restart(t, m, api, w):
         check(any(e["action"] == "server.recreated" and e["actor"] == "muxd" for e in ev), ev[-3:])
 
 
+def test_docs_agree(t, api):
+    """docs/plans.md and docs/muxd.md describe what muxd really has."""
+    import re
+    import subprocess
+    with t.case("docs_plans_md_lists_every_plan_field"):
+        with open(os.path.join(ROOT, "docs", "plans.md")) as f:
+            section = f.read().split("## Fields", 1)[1].split("\n## ", 1)[0]
+        documented = set(re.findall(r"^\| `([a-z_0-9]+)` \|", section, re.M))
+        plan = expect(api("GET", "/v1/plans"), 200)["items"][0]
+        fields = set(plan) - {"id", "created_at"}
+        check(fields == documented, f"undocumented {fields - documented}, stale {documented - fields}")
+    with t.case("docs_muxd_md_lists_every_setting"):
+        out = subprocess.run([os.path.join(ROOT, "build", "muxd"), "--help"], capture_output=True,
+                             text=True, timeout=10).stdout
+        flags = set(re.findall(r"^  --([a-z0-9-]+)", out, re.M)) - {"config", "help"}
+        with open(os.path.join(ROOT, "docs", "muxd.md")) as f:
+            documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", f.read(), re.M))
+        check(flags == documented, f"undocumented {flags - documented}, stale {documented - flags}")
+
+
 def test_startup_errors(t, files):
     with t.case("muxd_help_and_startup_refusals"):
         m = Muxd(args=["--help"])
@@ -472,6 +492,7 @@ def main():
         test_actions(t, api, w)
         test_usage_dashboard_metrics(t, api, w)
         test_delete_and_conflicts(t, api, w)
+        test_docs_agree(t, api)
         test_restart(t, work, api, w)
         with t.case("api_responses_match_openapi"):
             check(not PROBLEMS, f"{len(PROBLEMS)} mismatches: " + "; ".join(PROBLEMS[:6]))
