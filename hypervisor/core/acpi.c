@@ -177,10 +177,13 @@ static int parse_listed(struct parser *ps, uint64_t pa, bool *have_madt)
 	const uint8_t *hdr = ps->map(pa, HDR_LEN, ps->ctx);
 	uint32_t len;
 	const uint8_t *t;
+	char sig[4];
 
 	if (!hdr)
 		return 0;
-	if (memcmp(hdr, "APIC", 4) == 0) {
+	/* A copy: hdr is stale once map_table() has mapped again. */
+	memcpy(sig, hdr, 4);
+	if (memcmp(sig, "APIC", 4) == 0) {
 		t = map_table(ps, pa, "APIC", &len);
 		if (!t)
 			return 0;        /* a broken MADT counts as none */
@@ -188,11 +191,11 @@ static int parse_listed(struct parser *ps, uint64_t pa, bool *have_madt)
 		if (err)
 			return err;
 		*have_madt = true;
-	} else if (memcmp(hdr, "FACP", 4) == 0 && (t = map_table(ps, pa, "FACP", &len))) {
+	} else if (memcmp(sig, "FACP", 4) == 0 && (t = map_table(ps, pa, "FACP", &len))) {
 		parse_fadt(ps->out, t, len);
-	} else if (memcmp(hdr, "HPET", 4) == 0 && (t = map_table(ps, pa, "HPET", &len))) {
+	} else if (memcmp(sig, "HPET", 4) == 0 && (t = map_table(ps, pa, "HPET", &len))) {
 		parse_hpet(ps->out, t, len);
-	} else if (memcmp(hdr, "MCFG", 4) == 0 && (t = map_table(ps, pa, "MCFG", &len))) {
+	} else if (memcmp(sig, "MCFG", 4) == 0 && (t = map_table(ps, pa, "MCFG", &len))) {
 		parse_mcfg(ps->out, t, len);
 	}
 	return 0;
