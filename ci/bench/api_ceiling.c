@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
 						(uint16_t)atoi(argv[1]), NULL, NULL, answer, NULL,
 						MHD_OPTION_THREAD_POOL_SIZE, 2u,
 						MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_END);

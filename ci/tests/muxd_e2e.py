@@ -15,12 +15,14 @@ while the tree has no `linux-guest` target.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from muxd_client import ROOT, Cases, Muxd, Skip, check, expect, wait_for  # noqa: E402
+from muxd_client import ROOT, Cases, Client, Muxd, Skip, check, expect, wait_for  # noqa: E402
 from muxd_libvirtd import Libvirtd, as_nobody, chown_nobody  # noqa: E402
 
 GUEST = os.path.join(ROOT, "build", "linux-guest")
@@ -115,6 +117,32 @@ def main():
             disks = os.listdir(os.path.join(m.dir, "state", "disks"))
             check(not disks, disks)
             expect(m.get(f"/v1/servers/{s['id']}"), 404)
+        with t.case("e2e_sigterm_finishes_request_in_flight"):
+            # starting a QEMU domain takes a second or more: SIGTERM arrives mid-request
+            got = {}
+
+            def provision():
+                got["r"] = Client(m.port).post("/v1/servers", {
+                    "customer_id": c["id"], "plan_id": plans["nano"]["id"],
+                    "image_id": img["id"], "name": "e2e-2"})
+            th = threading.Thread(target=provision)
+            th.start()
+            wait_for(lambda: any(n.startswith("mux-") for n in lv.domains(lv.qemu_uri())), 20,
+                     "the new domain to be defined", 0.05)
+            m.proc.send_signal(signal.SIGTERM)
+            th.join(60)
+            s3 = expect(got["r"], 201)
+            check(m.proc.wait(30) == 0, m.tail())
+            m.log.close()
+            with open(m.log_path) as f:
+                log = f.read()
+            stopping = log.rfind('msg="stopping"')
+            answered = log.rfind("path=/v1/servers status=201")
+            check(0 <= stopping < answered, "SIGTERM did not arrive while the request was in flight")
+            m.start()
+            again = expect(m.get(f"/v1/servers/{s3['id']}"), 200)
+            check(again["phase"] == "active" and again["state"] == "running", again)
+            expect(m.request("DELETE", f"/v1/servers/{s3['id']}"), 204)
         with t.case("e2e_muxd_stops_cleanly"):
             check(m.stop() == 0, m.tail())
     finally:

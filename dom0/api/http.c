@@ -5,10 +5,12 @@
  * is handled on the worker that read it, from start to response; each takes
  * a store connection for the length of the request.
  *
- * Shutdown: api_stop() quiesces the daemon (no new connections), waits for
- * the requests in flight (counted from their first callback to their
- * completion callback) to be answered, then stops it, so SIGTERM never cuts
- * off a request half-handled.
+ * Shutdown: once m->stopping is set, new requests are answered 503 at once;
+ * api_stop() waits for the requests in flight (counted from their first
+ * callback to their completion callback) to be answered, then stops the
+ * daemon, so SIGTERM never cuts off a request half-handled. (Quiescing the
+ * daemon instead is not safe with epoll and a thread pool in libmicrohttpd
+ * 0.9.75: it can abort with "Failed to remove listen FD from epoll set".)
  */
 #include "api.h"
 
@@ -135,10 +137,14 @@ static enum MHD_Result http_handle(struct api_server *s, struct MHD_Connection *
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct api_req r = { .m = s->m, .conn = conn, .method = method, .path = url, .status = 500 };
-	r.db = store_get(s->m->store);
-	if (http_parse_body(&r, ctx))
-		api_dispatch(&r);
-	store_put(s->m->store, r.db);
+	if (atomic_load(&s->m->stopping)) {
+		api_error(&r, 503, "shutting_down", NULL, "muxd is stopping; retry shortly");
+	} else {
+		r.db = store_get(s->m->store);
+		if (http_parse_body(&r, ctx))
+			api_dispatch(&r);
+		store_put(s->m->store, r.db);
+	}
 	enum MHD_Result ret = http_send(&r);
 	unsigned cls = r.status / 100;
 	if (cls >= 1 && cls <= 5)
@@ -231,7 +237,7 @@ int api_start(struct muxd *m, struct api_server **out)
 	s->m = m;
 	/* percentages and ratios: two decimals are all the precision they carry */
 	json_c_set_serialization_double_format("%.2f", JSON_C_OPTION_GLOBAL);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_access, s,
 				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -255,14 +261,11 @@ void api_stop(struct api_server *s)
 {
 	if (!s)
 		return;
-	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
 	for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
 		usleep(10000);
 	int left = atomic_load(&s->inflight);
 	if (left)
 		log_warn("http", "msg=\"stopping with requests in flight\" inflight=%d", left);
 	MHD_stop_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	free(s);
 }
