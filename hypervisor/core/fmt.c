@@ -77,7 +77,8 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp,
 		prefix = " ";
 	else if (sp->alt && base == 16 && n > 0 && !(n == 1 && tmp[0] == '0'))
 		prefix = upper ? "0X" : "0x";
-	else if (sp->alt && base == 8 && (n == 0 || tmp[n - 1] != '0'))
+	else if (sp->alt && base == 8 && (n == 0 || tmp[n - 1] != '0') &&
+		 sp->precision <= n)   /* precision zeros already lead with 0 */
 		prefix = "0";
 
 	int plen = (int)strlen(prefix);
