@@ -194,7 +194,10 @@ static bool format_one(struct fmt_out *o, struct fmt_spec *sp, enum fmt_len len,
 		out_number(o, sp, mag, v < 0, 10, false);
 		return true;
 	}
-	case 'u': out_number(o, sp, arg_unsigned(ap, len), false, 10, false); return true;
+	case 'u':
+		sp->plus = sp->space = false;   /* sign flags are for signed conversions */
+		out_number(o, sp, arg_unsigned(ap, len), false, 10, false);
+		return true;
 	case 'x': out_number(o, sp, arg_unsigned(ap, len), false, 16, false); return true;
 	case 'X': out_number(o, sp, arg_unsigned(ap, len), false, 16, true); return true;
 	case 'o': out_number(o, sp, arg_unsigned(ap, len), false, 8, false); return true;
