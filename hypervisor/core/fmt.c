@@ -202,12 +202,12 @@ static bool format_one(struct fmt_out *o, struct fmt_spec *sp, enum fmt_len len,
 	case 'X': out_number(o, sp, arg_unsigned(ap, len), false, 16, true); return true;
 	case 'o': out_number(o, sp, arg_unsigned(ap, len), false, 8, false); return true;
 	case 'p': {
+		/* Always "0x" and 16 digits, NULL too ('#' would drop 0x for 0). */
 		uintptr_t v = (uintptr_t)va_arg(*ap, void *);
-		sp->alt = true;
-		sp->zero = true;
-		if (sp->width < 18)
-			sp->width = 18;
-		out_number(o, sp, v, false, 16, false);
+		char s[18] = { '0', 'x' };
+		for (int i = 17; i >= 2; i--, v >>= 4)
+			s[i] = "0123456789abcdef"[v & 15];
+		out_padded(o, sp, s, 18);
 		return true;
 	}
 	case 'c': {
