@@ -86,6 +86,16 @@ void api_text_reply(struct api_req *r, struct jo *j, unsigned status);
 /* The request body as a JSON object; false (400 set) if absent or not an object. */
 bool api_body(struct api_req *r);
 
+struct jv_field;
+/* api_body + jv_decode into out; false with the 4xx set. */
+bool api_decode(struct api_req *r, const struct jv_field *fields, size_t n, void *out, bool partial);
+/* After a change in an open transaction (rc its result): adds the audit
+ * event and commits. Returns the first error; store_put rolls back. */
+int api_finish_change(struct api_req *r, int rc, int64_t customer_id, const char *action,
+		      const char *object_type, int64_t object_id);
+/* The server in the path as the caller may see it (another customer's: 404 set). */
+bool api_server_load(struct api_req *r, struct server *sv);
+
 /* ---- handlers (api_*.c) ---- */
 void api_plans_list(struct api_req *r);
 void api_plans_create(struct api_req *r);

@@ -55,11 +55,8 @@ static void customer_save(struct api_req *r, struct customer *cu, bool create)
 		api_error(r, 409, "email_taken", "email", "a customer with e-mail %s exists", cu->email);
 		return;
 	}
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, cu->id, create ? "customer.create" :
-				     "customer.update", "customer", cu->id, NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, cu->id, create ? "customer.create" : "customer.update",
+			       "customer", cu->id);
 	if (rc) {
 		api_store_error(r, rc, "customer");
 		return;
@@ -71,21 +68,15 @@ static void customer_save(struct api_req *r, struct customer *cu, bool create)
 void api_customers_create(struct api_req *r)
 {
 	struct customer cu;
-	struct jv_error err;
 	memset(&cu, 0, sizeof cu);
-	if (!api_body(r))
+	if (!api_decode(r, api_customer_fields, api_customer_fields_n, &cu, false))
 		return;
-	if (jv_decode(r->body, api_customer_fields, api_customer_fields_n, &cu, false, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
-		return;
-	}
 	customer_save(r, &cu, true);
 }
 
 void api_customers_patch(struct api_req *r)
 {
 	struct customer cu;
-	struct jv_error err;
 	if (!api_body(r))
 		return;
 	int rc = store_customer_get(r->db, r->ids[0], &cu);
@@ -93,10 +84,8 @@ void api_customers_patch(struct api_req *r)
 		api_store_error(r, rc, "customer");
 		return;
 	}
-	if (jv_decode(r->body, api_customer_fields, api_customer_fields_n, &cu, true, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
+	if (!api_decode(r, api_customer_fields, api_customer_fields_n, &cu, true))
 		return;
-	}
 	customer_save(r, &cu, false);
 }
 
@@ -110,11 +99,7 @@ void api_customers_delete(struct api_req *r)
 			  (long long)r->ids[0]);
 		return;
 	}
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, r->ids[0], "customer.delete", "customer",
-				     r->ids[0], NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, r->ids[0], "customer.delete", "customer", r->ids[0]);
 	if (rc) {
 		api_store_error(r, rc, "customer");
 		return;

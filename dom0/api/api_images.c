@@ -68,15 +68,10 @@ static bool image_files_ok(struct api_req *r, const struct image *im)
 void api_images_create(struct api_req *r)
 {
 	struct image im;
-	struct jv_error err;
 	memset(&im, 0, sizeof im);
 	strcpy(im.format, "raw");
-	if (!api_body(r))
+	if (!api_decode(r, api_image_fields, api_image_fields_n, &im, false))
 		return;
-	if (jv_decode(r->body, api_image_fields, api_image_fields_n, &im, false, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
-		return;
-	}
 	if (!image_files_ok(r, &im))
 		return;
 	int rc = store_begin(r->db);
@@ -86,10 +81,7 @@ void api_images_create(struct api_req *r)
 		api_error(r, 409, "name_taken", "name", "an image named %s exists", im.name);
 		return;
 	}
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, 0, "image.create", "image", im.id, NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, 0, "image.create", "image", im.id);
 	if (rc) {
 		api_store_error(r, rc, "image");
 		return;
@@ -107,10 +99,7 @@ void api_images_delete(struct api_req *r)
 		api_error(r, 409, "in_use", NULL, "image %lld is used by servers", (long long)r->ids[0]);
 		return;
 	}
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, 0, "image.delete", "image", r->ids[0], NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, 0, "image.delete", "image", r->ids[0]);
 	if (rc) {
 		api_store_error(r, rc, "image");
 		return;

@@ -65,15 +65,10 @@ static void plan_defaults(struct plan *p)
 void api_plans_create(struct api_req *r)
 {
 	struct plan p;
-	struct jv_error err;
 	struct plan_problem why;
 	plan_defaults(&p);
-	if (!api_body(r))
+	if (!api_decode(r, api_plan_fields, api_plan_fields_n, &p, false))
 		return;
-	if (jv_decode(r->body, api_plan_fields, api_plan_fields_n, &p, false, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
-		return;
-	}
 	if (!json_object_object_get_ex(r->body, "mem_floor_mib", NULL))
 		p.mem_floor_mib = p.mem_ceiling_mib;  /* no floor given: memory is fixed */
 	if (plan_check(&p, &why)) {
@@ -87,10 +82,7 @@ void api_plans_create(struct api_req *r)
 		api_error(r, 409, "name_taken", "name", "a plan named %s exists", p.name);
 		return;
 	}
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, 0, "plan.create", "plan", p.id, NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, 0, "plan.create", "plan", p.id);
 	if (rc) {
 		api_store_error(r, rc, "plan");
 		return;
@@ -102,7 +94,6 @@ void api_plans_create(struct api_req *r)
 void api_plans_patch(struct api_req *r)
 {
 	struct plan p;
-	struct jv_error err;
 	if (!api_body(r) || !plan_load(r, &p))
 		return;
 	json_object_object_foreach(r->body, key, val) {
@@ -119,17 +110,12 @@ void api_plans_patch(struct api_req *r)
 			}
 		}
 	}
-	if (jv_decode(r->body, api_plan_terms_fields, api_plan_terms_fields_n, &p, true, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
+	if (!api_decode(r, api_plan_terms_fields, api_plan_terms_fields_n, &p, true))
 		return;
-	}
 	int rc = store_begin(r->db);
 	if (!rc)
 		rc = store_plan_update_terms(r->db, &p);
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, 0, "plan.update", "plan", p.id, NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, 0, "plan.update", "plan", p.id);
 	if (rc) {
 		api_store_error(r, rc, "plan");
 		return;
@@ -149,10 +135,7 @@ void api_plans_delete(struct api_req *r)
 			  (long long)r->ids[0]);
 		return;
 	}
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, 0, "plan.delete", "plan", r->ids[0], NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, 0, "plan.delete", "plan", r->ids[0]);
 	if (rc) {
 		api_store_error(r, rc, "plan");
 		return;

@@ -7,6 +7,7 @@
  */
 #include "api.h"
 #include "json_out.h"
+#include "json_valid.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -126,4 +127,35 @@ bool api_body(struct api_req *r)
 		return true;
 	api_error(r, 400, "invalid_body", NULL, "the request body must be a JSON object");
 	return false;
+}
+
+bool api_decode(struct api_req *r, const struct jv_field *fields, size_t n, void *out, bool partial)
+{
+	struct jv_error err;
+	if (!api_body(r))
+		return false;
+	if (jv_decode(r->body, fields, n, out, partial, NULL, &err) == 0)
+		return true;
+	api_error(r, err.status, err.code, err.field, "%s", err.message);
+	return false;
+}
+
+int api_finish_change(struct api_req *r, int rc, int64_t customer_id, const char *action,
+		      const char *object_type, int64_t object_id)
+{
+	if (!rc)
+		rc = store_event_add(r->db, &r->who, customer_id, action, object_type, object_id, NULL);
+	if (!rc)
+		rc = store_commit(r->db);
+	return rc;
+}
+
+bool api_server_load(struct api_req *r, struct server *sv)
+{
+	int rc = store_server_get(r->db, r->ids[0], sv);
+	if (!rc && !r->who.admin && sv->customer_id != r->who.customer_id)
+		rc = -ENOENT;
+	if (rc)
+		api_store_error(r, rc, "server");
+	return rc == 0;
 }

@@ -102,26 +102,15 @@ void api_servers_list(struct api_req *r)
 void api_servers_get(struct api_req *r)
 {
 	struct server sv;
-	int rc = store_server_get(r->db, r->ids[0], &sv);
-	if (!rc && !r->who.admin && sv.customer_id != r->who.customer_id)
-		rc = -ENOENT;
-	if (rc) {
-		api_store_error(r, rc, "server");
-		return;
-	}
-	api_server_reply(r, &sv, 200);
+	if (api_server_load(r, &sv))
+		api_server_reply(r, &sv, 200);
 }
 
 void api_servers_create(struct api_req *r)
 {
 	struct api_server_body b = { .start = true };
-	struct jv_error err;
-	if (!api_body(r))
+	if (!api_decode(r, api_server_fields, api_server_fields_n, &b, false))
 		return;
-	if (jv_decode(r->body, api_server_fields, api_server_fields_n, &b, false, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
-		return;
-	}
 	if (r->who.admin && !b.customer_id) {
 		api_error(r, 400, "missing_field", "customer_id",
 			  "`customer_id` is required with the admin token");
@@ -150,13 +139,8 @@ void api_servers_create(struct api_req *r)
 void api_servers_action(struct api_req *r)
 {
 	struct api_action_body b = { .force = false };
-	struct jv_error err;
-	if (!api_body(r))
+	if (!api_decode(r, api_action_fields, api_action_fields_n, &b, false))
 		return;
-	if (jv_decode(r->body, api_action_fields, api_action_fields_n, &b, false, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
-		return;
-	}
 	struct action_req req = { .force = b.force, .plan_id = b.plan_id };
 	static const char *const names[] = { "start", "stop", "reboot", "resize" };
 	for (int i = 0; i < 4; i++)

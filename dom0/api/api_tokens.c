@@ -50,14 +50,10 @@ void api_tokens_list(struct api_req *r)
 void api_tokens_create(struct api_req *r)
 {
 	struct token t;
-	struct jv_error err;
 	memset(&t, 0, sizeof t);
-	if (!api_body(r) || !tokens_scope(r))
+	if (!api_body(r) || !tokens_scope(r) ||
+	    !api_decode(r, api_token_fields, api_token_fields_n, &t, false))
 		return;
-	if (jv_decode(r->body, api_token_fields, api_token_fields_n, &t, false, NULL, &err)) {
-		api_error(r, err.status, err.code, err.field, "%s", err.message);
-		return;
-	}
 	struct token *have = NULL;
 	size_t n = 0;
 	int rc = store_begin(r->db);
@@ -75,10 +71,7 @@ void api_tokens_create(struct api_req *r)
 	auth_new_token(text, sizeof text, hash, t.prefix);
 	if (!rc)
 		rc = store_token_insert(r->db, &t, hash);
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, t.customer_id, "token.create", "token", t.id, NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, t.customer_id, "token.create", "token", t.id);
 	if (rc) {
 		api_store_error(r, rc, "token");
 		return;
@@ -96,10 +89,7 @@ void api_tokens_delete(struct api_req *r)
 	int rc = store_begin(r->db);
 	if (!rc)
 		rc = store_token_delete(r->db, r->ids[0], r->ids[1]);
-	if (!rc)
-		rc = store_event_add(r->db, &r->who, r->ids[0], "token.delete", "token", r->ids[1], NULL);
-	if (!rc)
-		rc = store_commit(r->db);
+	rc = api_finish_change(r, rc, r->ids[0], "token.delete", "token", r->ids[1]);
 	if (rc == -ENOENT) {
 		api_error(r, 404, "not_found", NULL, "customer %lld has no token %lld",
 			  (long long)r->ids[0], (long long)r->ids[1]);

@@ -61,17 +61,12 @@ void api_servers_usage(struct api_req *r)
 			  "at most 5000 points per query: raise `step` or `since`");
 		return;
 	}
-	int rc = store_server_get(r->db, r->ids[0], &sv);
-	if (!rc && !r->who.admin && sv.customer_id != r->who.customer_id)
-		rc = -ENOENT;
-	if (rc) {
-		api_store_error(r, rc, "server");
+	if (!api_server_load(r, &sv))
 		return;
-	}
 	int64_t tier = usage_tier(&r->m->cfg, now, since, step);
 	struct usage_row *v = NULL;
 	size_t n = 0;
-	rc = store_usage_query(r->db, sv.id, tier, since, step, &v, &n);
+	int rc = store_usage_query(r->db, sv.id, tier, since, step, &v, &n);
 	if (rc) {
 		api_store_error(r, rc, "usage");
 		return;
