@@ -54,6 +54,10 @@ size_t log_format_line(char *buf, size_t size, enum log_level level, int cpu,
 	else
 		w = fmt_snprintf(buf, size, "[cpu%d] %s", cpu, level_tags[level]);
 	n = (size_t)w;
+	/* A prefix that does not fit (a long CPU number in a small buffer)
+	 * was cut by fmt_snprintf; the message then gets no room at all. */
+	if (n > size - sizeof(trunc))
+		n = size - sizeof(trunc);
 
 	/* Message, leaving room for "...\n" should it not fit. */
 	size_t room = size - sizeof(trunc) - n;
