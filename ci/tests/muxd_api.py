@@ -441,6 +441,35 @@ def test_docs_agree(t, api):
         check(flags == documented, f"undocumented {flags - documented}, stale {documented - flags}")
 
 
+def test_balloon_under_pressure(t, files):
+    """Two servers whose ceilings exceed the host's memory: the balloons move
+    to floor + a weighted share of the rest, and the hypervisor follows."""
+    with t.case("api_balloon_targets_under_memory_pressure"):
+        m = Muxd(args=["--host-cpus", "4", "--host-memory-mib", "4096", "--sample-interval", "1"])
+        m.start()
+        try:
+            c = expect(m.post("/v1/customers", {"name": "Mem", "email": "m@x.example"}), 201)
+            img = expect(m.post("/v1/images", {"name": "k", "kind": "kernel", "path": files["kernel"]}), 201)
+            ids = []
+            for name, weight in (("light", 100), ("heavy", 300)):
+                p = expect(m.post("/v1/plans", valid_plan(name=name, vcpus=1, cpu_reservation_pct=0,
+                                                         cpu_cap_pct=0, mem_ceiling_mib=3072,
+                                                         mem_floor_mib=512, mem_weight=weight)), 201)
+                ids.append(expect(m.post("/v1/servers", {"customer_id": c["id"], "plan_id": p["id"],
+                                                         "image_id": img["id"], "name": name}), 201)["id"])
+            # floors 1024 of 4096; the other 3072 MiB go 1:3
+            want = {ids[0]: 512 + 768, ids[1]: 512 + 2304}
+
+            def settled():
+                rows = {s["id"]: s for s in expect(m.get("/v1/dashboard"), 200)["servers"]}
+                return all(rows[i]["mem_target_mib"] == want[i] and rows[i]["mem_mib"] == want[i]
+                           for i in ids) and rows
+            wait_for(settled, 15, "balloon targets 1280 and 2816 MiB")
+        finally:
+            m.stop()
+            m.cleanup()
+
+
 def test_startup_errors(t, files):
     with t.case("muxd_help_and_startup_refusals"):
         m = Muxd(args=["--help"])
@@ -477,6 +506,7 @@ def main():
         with open(p, "wb") as f:
             f.truncate(1 << 20)
     test_startup_errors(t, files)
+    test_balloon_under_pressure(t, files)
     work.start()
     api = Api(work)
     try:

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mem_balance.h"
 #include "plan.h"
 
 #define SMP_PAGE 1000
@@ -101,12 +102,15 @@ static int64_t smp_rate(uint64_t now, uint64_t prev, int64_t dt_ns)
 
 /* Turns one stats record into the server's live entry; fills *row when a rate is known. */
 static bool smp_observe(struct muxd *m, const struct drv_stats *s, const struct server *sv,
-			int64_t now_ns, struct live_entry *e, struct usage_row *row)
+			int64_t ceiling_mib, int64_t now_ns, struct live_entry *e, struct usage_row *row)
 {
 	if (!live_get(&m->live, sv->id, e)) {
 		memset(e, 0, sizeof *e);
 		e->server_id = sv->id;
 	}
+	/* a domain (re)starts with its definition's memory: the ceiling */
+	if (!e->mem_target_mib || s->power != DRV_RUNNING)
+		e->mem_target_mib = ceiling_mib;
 	if (!e->credit_known) {
 		e->credit_x100 = sv->burst_credit_x100;
 		e->credit_known = true;
@@ -174,6 +178,57 @@ static void smp_credit(struct muxd *m, const struct plan *pl, const struct serve
 	}
 }
 
+/*
+ * Moves the balloons of running servers to where mem_balance() says (using
+ * the power states of the previous tick). A target is only changed when it
+ * moves by 64 MiB or 2 % of the ceiling, whichever is more, so the guests'
+ * balloons are not kept busy with small changes.
+ */
+static void smp_balance(struct muxd *m, const struct smp_ctx *x)
+{
+	struct mem_want *want = calloc(x->nservers + 1, sizeof *want);
+	uint64_t *target = calloc(x->nservers + 1, sizeof *target);
+	size_t *idx = calloc(x->nservers + 1, sizeof *idx);
+	struct live_entry e;
+	size_t n = 0;
+	for (size_t i = 0; want && target && idx && i < x->nservers; i++) {
+		const struct plan *pl = smp_plan(x, x->servers[i].plan_id);
+		if (!pl || !live_get(&m->live, x->servers[i].id, &e) || e.power != DRV_RUNNING)
+			continue;
+		want[n] = (struct mem_want){ (uint64_t)pl->mem_floor_mib, (uint64_t)pl->mem_ceiling_mib,
+					     (uint64_t)pl->mem_weight };
+		idx[n++] = i;
+	}
+	if (n)
+		mem_balance(want, n, m->host.mem_mib, target);
+	for (size_t k = 0; k < n; k++) {
+		const struct server *sv = &x->servers[idx[k]];
+		if (!live_get(&m->live, sv->id, &e))
+			continue;
+		int64_t cur = e.mem_target_mib ? e.mem_target_mib : (int64_t)want[k].ceiling_mib;
+		int64_t step = (int64_t)want[k].ceiling_mib / 50 > 64 ? (int64_t)want[k].ceiling_mib / 50 : 64;
+		int64_t diff = (int64_t)target[k] - cur;
+		if (diff < step && -diff < step && e.mem_target_mib)
+			continue;
+		int rc = 0;
+		if (diff) {
+			pthread_mutex_lock(&m->ops_lock);
+			rc = m->drv->ops->set_mem_target(m->drv, sv->uuid, target[k] * 1024);
+			pthread_mutex_unlock(&m->ops_lock);
+		}
+		if (rc == 0) {
+			e.mem_target_mib = (int64_t)target[k];
+			live_put(&m->live, &e);
+			if (diff)
+				log_info("sampler", "msg=\"balloon target\" server=%lld from_mib=%lld to_mib=%llu",
+					 (long long)sv->id, (long long)cur, (unsigned long long)target[k]);
+		}
+	}
+	free(want);
+	free(target);
+	free(idx);
+}
+
 /* Folds finished 5-minute and hourly buckets and drops expired rows. In a transaction. */
 static int smp_rollup(struct muxd *m, struct store_conn *c, int64_t now)
 {
@@ -234,6 +289,7 @@ int smp_tick(struct muxd *m, struct store_conn *c)
 	struct usage_row *rows = calloc(n + 1, sizeof *rows);
 	if (rc || !rows)
 		goto out;
+	smp_balance(m, &x);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	size_t nrows = 0;
@@ -247,11 +303,8 @@ int smp_tick(struct muxd *m, struct store_conn *c)
 		if (live_get(&m->live, sv->id, &old))
 			prev_ns = old.prev_at_ns;
 		const struct plan *pl = smp_plan(&x, sv->plan_id);
-		if (smp_observe(m, &st[i], sv, now_ns, &e, &rows[nrows])) {
-			rows[nrows].mem_target_mib = pl ? pl->mem_ceiling_mib : 0;
+		if (smp_observe(m, &st[i], sv, pl ? pl->mem_ceiling_mib : 0, now_ns, &e, &rows[nrows]))
 			nrows++;
-		}
-		e.mem_target_mib = pl ? pl->mem_ceiling_mib : 0;
 		smp_credit(m, pl, sv, &e, prev_ns ? (now_ns - prev_ns) / 1000000 : 0);
 		live_put(&m->live, &e);
 	}
