@@ -23,7 +23,7 @@ import time
 from http.client import HTTPException as http_errors
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from muxd_client import ROOT, Cases, Client, Muxd, check, expect  # noqa: E402
+from muxd_client import ROOT, Cases, Client, Muxd, check, expect, wait_for  # noqa: E402
 from muxd_libvirtd import Libvirtd  # noqa: E402
 
 DURATION = 40          # seconds of provisioning under fire
@@ -142,6 +142,34 @@ def main():
             check(all(st == "running" for st in ours.values()), ours)
             names = [s["name"] for s in rows.values()]
             check(len(names) == len(set(names)), "duplicate server names")
+        with t.case("crash_reconciler_repairs_changes_behind_its_back"):
+            # a guest that died, a domain removed by hand, an orphan that no row claims
+            ids = sorted(rows)
+            died, gone = rows[ids[0]], rows[ids[1]]
+            check(lv.virsh("destroy", "mux-" + died["uuid"], uri=lv.test_uri()).returncode == 0, "destroy")
+            lv.virsh("destroy", "mux-" + gone["uuid"], uri=lv.test_uri())
+            check(lv.virsh("undefine", "mux-" + gone["uuid"], uri=lv.test_uri()).returncode == 0, "undefine")
+            orphan = "mux-00000000-0000-4000-8000-00000000beef"
+            xml = os.path.join(m.dir, "orphan.xml")
+            with open(xml, "w") as f:
+                f.write(f"<domain type='test'><name>{orphan}</name><uuid>{orphan[4:]}</uuid>"
+                        "<memory>65536</memory><os><type>hvm</type></os></domain>")
+            check(lv.virsh("define", xml, uri=lv.test_uri()).returncode == 0, "define orphan")
+
+            def repaired():
+                d = lv.domains(lv.test_uri())
+                return (d.get("mux-" + died["uuid"]) == "running" and
+                        d.get("mux-" + gone["uuid"]) == "running" and orphan not in d)
+            wait_for(repaired, 20, "the reconciler to repair all three")
+            ev = expect(m.get("/v1/events?limit=1000&cursor=0"), 200)
+            acts = set()
+            while True:
+                acts |= {(e["action"], e["object_id"]) for e in ev["items"] if e["actor"] == "muxd"}
+                if not ev["next_cursor"]:
+                    break
+                ev = expect(m.get(f"/v1/events?limit=1000&cursor={ev['next_cursor']}"), 200)
+            check(("server.restarted", died["id"]) in acts and ("server.recreated", gone["id"]) in acts,
+                  sorted(a for a in acts if a[1] in (died["id"], gone["id"])))
         with t.case("crash_sqlite_file_intact"):
             code = m.stop()
             check(code == 0, f"muxd exit {code}")
