@@ -24,7 +24,9 @@ HV_SRCS := $(wildcard $(HV_DIR)/core/*.c) \
 	$(wildcard $(HV_DIR)/arch/x86/*.c) $(wildcard $(HV_DIR)/arch/x86/*.S) \
 	$(wildcard $(HV_DIR)/arch/x86/svm/*.c) $(wildcard $(HV_DIR)/arch/x86/svm/*.S) \
 	$(wildcard $(HV_DIR)/sched/*.c) \
-	$(wildcard $(HV_DIR)/domain/*.c)
+	$(wildcard $(HV_DIR)/domain/*.c) \
+	$(wildcard $(HV_DIR)/devices/*.c) \
+	$(wildcard $(HV_DIR)/platform/*.c)
 HV_OBJS := $(patsubst $(HV_DIR)/%,$(HV_BUILD)/%.o,$(HV_SRCS))
 # Assembly objects are linked as they are (entry points, stubs); C objects
 # go through an archive, so the link takes only what is referenced from
@@ -97,3 +99,9 @@ bench-boot: deps
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.elf
 	@ci/bench/boot.py 2>$(BUILD)/bench-boot.log
 include $(HV_DIR)/tests/decode.mk
+
+.PHONY: bench-exits
+# Exits per second from the `exits` test guest (ci/bench/exits.py).
+bench-exits: deps
+	@$(MAKE) --no-print-directory all
+	@ci/bench/exits.py 2>$(BUILD)/bench-exits.log
