@@ -234,6 +234,22 @@ def test_servers(t, api, w):
         expect(make_server(api, w, "Bad_Name", nano["id"], customer=a["id"]), 422, "invalid_value", "name")
         expect(make_server(api, w, "x", nano["id"], customer=a["id"], start="yes"), 400, "wrong_type", "start")
         check(host(api)["committed"]["servers"] == before, "a refused provisioning left a row")
+    with t.case("api_driver_failure_leaves_no_row_and_no_domain"):
+        # an image that claims to be qcow2 but is raw: qemu-img refuses the overlay
+        bad = expect(api("POST", "/v1/images", {"name": "lying-disk", "kind": "disk", "format": "qcow2",
+                                                "path": w["files"]["disk"]}), 201)
+        before = host(api)["committed"]["servers"]
+        r = make_server(api, w, "doomed", nano["id"], customer=a["id"], image_id=bad["id"])
+        expect(r, 502, "driver_error")
+        check("qemu-img" in r.error["message"], r.error)
+        check(host(api)["committed"]["servers"] == before, "a failed provisioning left a row")
+        names = [x["name"] for x in expect(api("GET", "/v1/servers?limit=1000"), 200)["items"]]
+        check("doomed" not in names, names)
+        disks = os.listdir(os.path.join(w["dir"], "state", "disks"))
+        check(len(disks) == before, f"disk files {disks} for {before} servers")
+        ev = expect(api("GET", "/v1/events?limit=1000"), 200)["items"]
+        check(ev[-1]["action"] == "server.provision_failed", ev[-2:])
+        expect(api("DELETE", f"/v1/images/{bad['id']}"), 204)
     with t.case("api_admission_refusal_names_limit_and_amount"):
         # the host is 2 pCPUs (--host-cpus 2): reservations may total 200 %
         ids = [expect(make_server(api, w, f"big-{i}", medium["id"], customer=a["id"]), 201)["id"]
@@ -512,6 +528,8 @@ def main():
     try:
         w = setup_world(api, files)
         w["db"] = work.db
+        w["dir"] = work.dir
+        w["files"] = files
         test_auth_and_routing(t, api)
         test_plans(t, api, w)
         test_customers_tokens(t, api, w)
