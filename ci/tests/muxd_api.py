@@ -362,7 +362,11 @@ def test_actions(t, api, w):
         del r
         s = expect(api("GET", f"/v1/servers/{sid}"), 200)
         check(s["plan_id"] == small["id"], "a refused resize changed the plan")
-        expect(action(api, sid, type="resize", plan_id=nano["id"]), 202)
+        s = expect(action(api, sid, type="resize", plan_id=nano["id"]), 202)
+        check(s["pending_restart"] is True, s)
+        expect(action(api, sid, type="stop", force=True), 202)
+        s = expect(action(api, sid, type="start"), 202)
+        check(s["pending_restart"] is False and s["state"] == "running", "a cold start applies the resize")
         ev = expect(api("GET", "/v1/events?limit=1000", token=w["tb"]), 200)["items"]
         acts = [e["action"] for e in ev if e["object_id"] == sid and e["object_type"] == "server"]
         for want in ("server.create", "server.stop", "server.start", "server.reboot", "server.resize"):

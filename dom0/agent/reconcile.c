@@ -45,6 +45,8 @@ static int rec_power(struct muxd *m, struct store_conn *c, const struct server *
 		struct op_error e;
 		if (srv_realise(m, c, sv, &e))
 			return -EIO;
+		if (sv->pending_restart)
+			store_server_clear_pending(c, sv->id);  /* it started with its new shape */
 		rec_audit(c, sv, "server.restarted");
 		return 1;
 	}

@@ -39,11 +39,20 @@ static int act_commit_power(struct store_conn *c, const struct actor *who,
 static int act_start(struct muxd *m, struct store_conn *c, const struct actor *who,
 		     struct server *sv, struct op_error *e)
 {
+	struct live_entry le;
+	bool was_running = live_get(&m->live, sv->id, &le) && le.power == DRV_RUNNING;
 	int rc = act_commit_power(c, who, sv, "running", 0, "server.start", NULL);
 	if (rc)
 		return op_store_fail(e, rc);
 	strcpy(sv->power, "running");
-	return srv_realise(m, c, sv, e);
+	if (srv_realise(m, c, sv, e))
+		return -1;
+	/* a domain that starts takes its whole definition, resize included */
+	if (!was_running && sv->pending_restart) {
+		rc = store_server_clear_pending(c, sv->id);
+		sv->pending_restart = 0;
+	}
+	return rc ? op_store_fail(e, rc) : 0;
 }
 
 static int act_stop(struct muxd *m, struct store_conn *c, const struct actor *who,
