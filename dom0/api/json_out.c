@@ -14,69 +14,91 @@ void jo_init(struct jo *j, size_t hint)
 	j->failed = j->buf == NULL;
 }
 
-static void jo_put(struct jo *j, const char *s, size_t n)
+/* Makes room for n more bytes and the final NUL; false once out of memory. */
+static bool jo_grow(struct jo *j, size_t n)
 {
 	if (j->failed)
-		return;
-	if (j->len + n + 1 > j->cap) {
-		size_t cap = j->cap;
-		while (j->len + n + 1 > cap)
-			cap *= 2;
-		char *nb = realloc(j->buf, cap);
-		if (!nb) {
-			j->failed = true;
-			return;
-		}
-		j->buf = nb;
-		j->cap = cap;
+		return false;
+	size_t cap = j->cap;
+	while (j->len + n + 1 > cap)
+		cap *= 2;
+	char *nb = realloc(j->buf, cap);
+	if (!nb) {
+		j->failed = true;
+		return false;
 	}
+	j->buf = nb;
+	j->cap = cap;
+	return true;
+}
+
+static inline void jo_put(struct jo *j, const char *s, size_t n)
+{
+	if (j->len + n + 1 > j->cap && !jo_grow(j, n))
+		return;
+	if (j->failed)
+		return;
 	memcpy(j->buf + j->len, s, n);
 	j->len += n;
+}
+
+static inline void jo_putc(struct jo *j, char c)
+{
+	if (j->len + 2 > j->cap && !jo_grow(j, 1))
+		return;
+	if (j->failed)
+		return;
+	j->buf[j->len++] = c;
 }
 
 /* The comma before a value or key that is not the first at its level. */
 static void jo_sep(struct jo *j)
 {
 	if (j->need_comma)
-		jo_put(j, ",", 1);
+		jo_putc(j, ',');
 	j->need_comma = true;
 }
 
 void jo_begin_object(struct jo *j)
 {
 	jo_sep(j);
-	jo_put(j, "{", 1);
+	jo_putc(j, '{');
 	j->need_comma = false;
 }
 
 void jo_end_object(struct jo *j)
 {
-	jo_put(j, "}", 1);
+	jo_putc(j, '}');
 	j->need_comma = true;
 }
 
 void jo_begin_array(struct jo *j)
 {
 	jo_sep(j);
-	jo_put(j, "[", 1);
+	jo_putc(j, '[');
 	j->need_comma = false;
 }
 
 void jo_end_array(struct jo *j)
 {
-	jo_put(j, "]", 1);
+	jo_putc(j, ']');
 	j->need_comma = true;
 }
+
+/* The characters JSON strings must escape (RFC 8259, section 7), for strcspn. */
+static const char jo_special[] = "\"\\\001\002\003\004\005\006\007\010\011\012\013\014"
+	"\015\016\017\020\021\022\023\024\025\026\027\030\031\032\033\034\035\036\037";
 
 static void jo_quoted(struct jo *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	jo_put(j, "\"", 1);
+	jo_putc(j, '"');
 	const char *run = s;
-	for (; *s; s++) {
+	for (;;) {
+		s += strcspn(s, jo_special);
+		if (!*s)
+			break;
 		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
 		jo_put(j, run, (size_t)(s - run));
 		char esc[6] = { '\\', (char)c, 0, 0, 0, 0 };
 		size_t n = 2;
@@ -89,17 +111,17 @@ static void jo_quoted(struct jo *j, const char *s)
 			n = 6;
 		}
 		jo_put(j, esc, n);
-		run = s + 1;
+		run = ++s;
 	}
 	jo_put(j, run, (size_t)(s - run));
-	jo_put(j, "\"", 1);
+	jo_putc(j, '"');
 }
 
 void jo_key(struct jo *j, const char *key)
 {
 	jo_sep(j);
 	jo_quoted(j, key);
-	jo_put(j, ":", 1);
+	jo_putc(j, ':');
 	j->need_comma = false;
 }
 
@@ -184,9 +206,9 @@ void jo_time(struct jo *j, int64_t unix_s)
 	char b[21];
 	jo_format_time(unix_s, b);
 	jo_sep(j);
-	jo_put(j, "\"", 1);
-	jo_put(j, b, strlen(b));
-	jo_put(j, "\"", 1);
+	jo_putc(j, '"');
+	jo_put(j, b, 20);
+	jo_putc(j, '"');
 }
 
 char *jo_finish(struct jo *j, size_t *len)
