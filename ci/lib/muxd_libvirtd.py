@@ -113,5 +113,11 @@ class Libvirtd:
             self.proc.kill()
             self.proc.wait()
 
+    def restart(self):
+        """Stops libvirtd as a crash or an upgrade would (domains left as they are) and starts it."""
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(30)
+        self.start()
+
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -170,6 +170,18 @@ def main():
                 ev = expect(m.get(f"/v1/events?limit=1000&cursor={ev['next_cursor']}"), 200)
             check(("server.restarted", died["id"]) in acts and ("server.recreated", gone["id"]) in acts,
                   sorted(a for a in acts if a[1] in (died["id"], gone["id"])))
+        with t.case("crash_libvirtd_restart_reconnects_and_converges"):
+            # the test driver's domains live in libvirtd's memory: a restart loses them all
+            lv.restart()
+            want = {s["uuid"] for s in expect(m.get("/v1/servers?limit=1000"), 200)["items"]}
+
+            def converged():
+                d = lv.domains(lv.test_uri())
+                have = {n[4:] for n, st in d.items() if n.startswith("mux-") and st == "running"}
+                return have == want
+            wait_for(converged, 30, "muxd to reconnect and recreate every domain", interval=0.5)
+            with open(m.log_path) as f:
+                check("connection lost and reopened" in f.read(), "no reconnect logged")
         with t.case("crash_sqlite_file_intact"):
             code = m.stop()
             check(code == 0, f"muxd exit {code}")

@@ -120,6 +120,13 @@ struct driver_ops {
 	int (*list)(struct driver *d, struct drv_domain **out, size_t *n);
 	/* Counters of all of muxd's domains in one call; *out is malloc'd. */
 	int (*stats)(struct driver *d, struct drv_stats **out, size_t *n);
+	/*
+	 * Checks the connection to the hypervisor and reopens it if it was lost
+	 * (e.g. libvirtd restarted). Returns 0 when usable. Must not run beside
+	 * any other call on this driver: muxd calls it from the main thread
+	 * holding ops_lock, the only other place driver calls are made.
+	 */
+	int (*check)(struct driver *d);
 	void (*close)(struct driver *d);
 };
 

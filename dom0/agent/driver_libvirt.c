@@ -223,6 +223,20 @@ static int lv_list(struct driver *d, struct drv_domain **out, size_t *n)
 	return 0;
 }
 
+static int lv_check(struct driver *d)
+{
+	struct lv *lv = d->priv;
+	if (virConnectIsAlive(lv->conn) == 1)
+		return 0;
+	virConnectPtr fresh = virConnectOpen(lv->uri);
+	if (!fresh)
+		return lv_fail("reconnect", NULL);
+	virConnectClose(lv->conn);
+	lv->conn = fresh;
+	log_warn("libvirt", "msg=\"connection lost and reopened\" uri=%s", lv->uri);
+	return 0;
+}
+
 static void lv_close(struct driver *d)
 {
 	struct lv *lv = d->priv;
@@ -244,6 +258,7 @@ static const struct driver_ops lv_ops = {
 	.set_mem_target = lv_set_mem_target,
 	.list = lv_list,
 	.stats = lv_stats,
+	.check = lv_check,
 	.close = lv_close,
 };
 
@@ -320,6 +335,7 @@ int drv_libvirt_open(const struct muxd_config *cfg, struct driver **out, char *e
 			 e && e->message ? e->message : "unknown error");
 		goto free_both;
 	}
+	snprintf(lv->uri, sizeof lv->uri, "%s", cfg->libvirt_uri);
 	snprintf(lv->network, sizeof lv->network, "%s", cfg->libvirt_network);
 	snprintf(lv->state_dir, sizeof lv->state_dir, "%s", cfg->state_dir);
 	if (lv_detect(lv, cfg, err, errlen) != 0 || lv_make_dirs(lv, err, errlen) != 0)

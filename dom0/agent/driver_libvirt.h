@@ -22,7 +22,8 @@ enum lv_kind {
 };
 
 struct lv {
-	virConnectPtr conn;         /* thread-safe; set once at open */
+	virConnectPtr conn;         /* thread-safe; replaced only by lv_check (see driver.h) */
+	char uri[512];
 	enum lv_kind kind;          /* set once at open */
 	char domain_type[16];        /* <domain type=...>: kvm, qemu, xen, test */
 	bool cgroups;               /* QEMU tuning through cgroups: false for a session

@@ -140,7 +140,11 @@ static void muxd_loop(struct muxd *m, const sigset_t *sigs)
 		}
 		if (now >= next_rec) {
 			c = c ? c : store_get(m->store);
-			rec_pass(m, c);
+			pthread_mutex_lock(&m->ops_lock);
+			int alive = m->drv->ops->check(m->drv);
+			pthread_mutex_unlock(&m->ops_lock);
+			if (alive == 0)
+				rec_pass(m, c);
 			next_rec = now + (int64_t)m->cfg.reconcile_interval_s * 1000;
 		}
 		if (c)
