@@ -107,6 +107,15 @@ static int parse_set(struct table_set *s, struct acpi_info *out, const char **wh
 	return acpi_parse(s->t[0].data, s->t[0].len, set_map, s, out, why);
 }
 
+/* parse_set, then the set is freed: for sets built for one parse. */
+static int parse_once(struct table_set *s, struct acpi_info *out)
+{
+	int r = parse_set(s, out, NULL);
+
+	set_free(s);
+	return r;
+}
+
 static bool info_zero(const struct acpi_info *a)
 {
 	static const struct acpi_info zero;
@@ -222,85 +231,74 @@ static void test_recorded(const char *dir, unsigned cpus, bool window)
 }
 
 /*
- * Every recorded table cut short, one at a time, at several lengths: the
- * parse must not crash; losing the RSDT or the MADT is an error, losing
- * any other table only loses what it described. Through the window map,
- * so a header kept across a failed full mapping is caught too.
+ * Parses a recorded set in which table number i (signature sig) was
+ * damaged: losing the RSDP, the RSDT or the MADT is an error with a reason
+ * and a zeroed output; losing any other table only loses what it described.
+ */
+static void expect_damage_handled(struct table_set *s, unsigned i, const char *sig,
+				  const char *how)
+{
+	static struct acpi_info a;
+	const char *why = NULL;
+	int r = parse_set(s, &a, &why);
+	bool vital = i == 0 || !strcmp(sig, "RSDT") || !strcmp(sig, "APIC");
+
+	if (vital && (r != -EINVAL || !why || !info_zero(&a)))
+		unit_failf("%s %s: returned %d", sig, how, r);
+	if (!vital && (r != 0 || (!strcmp(sig, "FACP") && a.has_fadt) ||
+		       (!strcmp(sig, "HPET") && a.has_hpet) ||
+		       (!strcmp(sig, "MCFG") && a.has_mcfg)))
+		unit_failf("%s %s: returned %d (%s), or the table still used", sig, how, r,
+			   why ? why : "-");
+}
+
+/*
+ * Every recorded table cut short, one at a time, at several lengths.
+ * Through the window map, so a header kept across a failed full mapping
+ * is caught too.
  */
 static void test_recorded_truncated(void)
 {
-	static struct acpi_info a;
-	struct table_set s;
+	static const uint32_t keeps[] = { 0, 1, 8, 19, 35, 36, 44, 100 };
+	struct table_set base, s;
+	char sig[5] = { 0 }, how[32];
 
 	unit_begin("acpi_recorded_truncated");
-	if (!load_recorded(&s, "q35-smp4")) {
-		unit_end();
-		return;
-	}
-	unsigned ntables = s.n;
-	set_free(&s);
-	for (unsigned i = 0; i < ntables; i++) {
-		const uint32_t keeps[] = { 0, 1, 8, 19, 35, 36, 44, 100 };
-		for (size_t k = 0; k < ARRAY_SIZE(keeps); k++) {
-			load_recorded(&s, "q35-smp4");
-			s.window = true;
-			struct table *t = &s.t[i];
-			char sig[5] = { 0 };
-			memcpy(sig, t->data, 4);
-			if (keeps[k] >= t->len) {
+	if (load_recorded(&base, "q35-smp4")) {
+		for (unsigned i = 0; i < base.n; i++) {
+			memcpy(sig, base.t[i].data, 4);
+			for (size_t k = 0; k < ARRAY_SIZE(keeps) && keeps[k] < base.t[i].len; k++) {
+				set_clone(&s, &base);
+				s.window = true;
+				set_truncate(&s.t[i], keeps[k]);
+				snprintf(how, sizeof(how), "cut to %u bytes", keeps[k]);
+				expect_damage_handled(&s, i, sig, how);
 				set_free(&s);
-				continue;
 			}
-			set_truncate(t, keeps[k]);
-			const char *why = NULL;
-			int r = parse_set(&s, &a, &why);
-			bool vital = i == 0 || !strcmp(sig, "RSDT") || !strcmp(sig, "APIC");
-			if (vital && (r != -EINVAL || !why || !info_zero(&a)))
-				unit_failf("%s cut to %u: returned %d", sig, keeps[k], r);
-			if (!vital && r != 0)
-				unit_failf("%s cut to %u: returned %d (%s)", sig, keeps[k], r,
-					   why ? why : "?");
-			if (!strcmp(sig, "FACP") && r == 0 && a.has_fadt)
-				unit_failf("FACP cut to %u still parsed", keeps[k]);
-			if (!strcmp(sig, "HPET") && r == 0 && a.has_hpet)
-				unit_failf("HPET cut to %u still parsed", keeps[k]);
-			set_free(&s);
 		}
 	}
+	set_free(&base);
 	unit_end();
 }
 
-/* A flipped byte anywhere in a recorded table breaks its checksum. */
+/* A flipped byte in any recorded table (its last: past every field read)
+ * breaks its checksum. */
 static void test_recorded_bad_checksums(void)
 {
-	static struct acpi_info a;
-	struct table_set s;
+	struct table_set base, s;
+	char sig[5] = { 0 };
 
 	unit_begin("acpi_recorded_bad_checksums");
-	if (!load_recorded(&s, "q35-smp8")) {
-		unit_end();
-		return;
-	}
-	unsigned ntables = s.n;
-	set_free(&s);
-	for (unsigned i = 1; i < ntables; i++) {
-		load_recorded(&s, "q35-smp8");
-		struct table *t = &s.t[i];
-		char sig[5] = { 0 };
-		memcpy(sig, t->data, 4);
-		t->data[t->len - 1] ^= 0x40;        /* last byte: past every field we read */
-		const char *why = NULL;
-		int r = parse_set(&s, &a, &why);
-		if (!strcmp(sig, "RSDT") || !strcmp(sig, "APIC")) {
-			if (r != -EINVAL || !info_zero(&a))
-				unit_failf("corrupt %s accepted", sig);
-		} else if (r != 0 || (!strcmp(sig, "FACP") && a.has_fadt) ||
-			   (!strcmp(sig, "HPET") && a.has_hpet) ||
-			   (!strcmp(sig, "MCFG") && a.has_mcfg)) {
-			unit_failf("corrupt %s: returned %d or still used", sig, r);
+	if (load_recorded(&base, "q35-smp8")) {
+		for (unsigned i = 0; i < base.n; i++) {
+			memcpy(sig, base.t[i].data, 4);
+			set_clone(&s, &base);
+			s.t[i].data[s.t[i].len - 1] ^= 0x40;
+			expect_damage_handled(&s, i, sig, "with a bad checksum");
+			set_free(&s);
 		}
-		set_free(&s);
 	}
+	set_free(&base);
 	unit_end();
 }
 
@@ -591,6 +589,24 @@ static void test_rev2_xsdt_preferred(void)
 	unit_end();
 }
 
+/* A set of RSDP rev 0 -> RSDT -> the MADT the caller built. */
+static void set_with_madt(struct table_set *s, struct tb *madt)
+{
+	const uint64_t list[] = { PA_MADT };
+
+	memset(s, 0, sizeof(*s));
+	add_rev0_root(s, list, 1);
+	tb_add(madt, s, PA_MADT);
+}
+
+static int parse_with_madt(struct tb *madt, struct acpi_info *a)
+{
+	struct table_set s;
+
+	set_with_madt(&s, madt);
+	return parse_once(&s, a);
+}
+
 /*
  * xAPIC and x2APIC entries: a CPU listed by both is counted once,
  * x2APIC IDs above 255 are kept, disabled entries only counted.
@@ -599,31 +615,26 @@ static void test_madt_xapic_x2apic(void)
 {
 	static struct acpi_info a;
 	static struct tb t;
-	struct table_set s = { 0 };
-	const uint64_t list[] = { PA_MADT };
 
 	unit_begin("acpi_madt_xapic_x2apic");
-	add_rev0_root(&s, list, 1);
 	madt_start(&t, 0xfee00000, 0);
 	madt_lapic(&t, 0, 0, T_ENABLED);
 	madt_lapic(&t, 1, 1, T_ENABLED);
 	madt_lapic(&t, 6, 9, T_ENABLED);            /* UID 6, APIC ID 9 */
 	madt_lapic(&t, 2, 4, 0);                    /* disabled */
 	madt_lapic(&t, 3, 5, 2);                    /* online-capable, not enabled */
-	madt_x2apic(&t, 1, T_ENABLED, 1);        /* duplicate of APIC ID 1 */
+	madt_x2apic(&t, 1, T_ENABLED, 1);           /* duplicate of APIC ID 1 */
 	madt_x2apic(&t, 300, T_ENABLED, 7);
 	madt_x2apic(&t, 0x10000, T_ENABLED, 8);
 	madt_x2apic(&t, 301, 0, 9);                 /* disabled */
-	madt_lapic(&t, 0, 0, T_ENABLED);         /* exact duplicate */
-	tb_add(&t, &s, PA_MADT);
-	UNIT_CHECK(parse_set(&s, &a, NULL) == 0);
+	madt_lapic(&t, 0, 0, T_ENABLED);            /* exact duplicate */
+	UNIT_CHECK(parse_with_madt(&t, &a) == 0);
 	UNIT_CHECK(a.nr_cpus == 5 && a.nr_cpus_disabled == 3);
 	UNIT_CHECK(a.cpus[0].apic_id == 0 && a.cpus[1].apic_id == 1);
 	UNIT_CHECK(a.cpus[2].apic_id == 9 && a.cpus[2].uid == 6);
 	UNIT_CHECK(a.cpus[3].apic_id == 300 && a.cpus[3].uid == 7);
 	UNIT_CHECK(a.cpus[4].apic_id == 0x10000 && a.cpus[4].uid == 8);
 	UNIT_CHECK(!a.pcat_compat);
-	set_free(&s);
 	unit_end();
 }
 
@@ -632,18 +643,13 @@ static void test_madt_lapic_override(void)
 {
 	static struct acpi_info a;
 	static struct tb t;
-	struct table_set s = { 0 };
-	const uint64_t list[] = { PA_MADT };
 
 	unit_begin("acpi_madt_lapic_override");
-	add_rev0_root(&s, list, 1);
 	madt_start(&t, 0xfee00000, 1);
 	madt_lapic(&t, 0, 0, T_ENABLED);
 	madt_override(&t, 0x1fee00000ull);
-	tb_add(&t, &s, PA_MADT);
-	UNIT_CHECK(parse_set(&s, &a, NULL) == 0);
+	UNIT_CHECK(parse_with_madt(&t, &a) == 0);
 	UNIT_CHECK(a.lapic_address == 0x1fee00000ull);
-	set_free(&s);
 	unit_end();
 }
 
@@ -652,23 +658,18 @@ static void test_madt_capacity(void)
 {
 	static struct acpi_info a;
 	static struct tb t;
-	struct table_set s = { 0 };
-	const uint64_t list[] = { PA_MADT };
 
 	unit_begin("acpi_madt_capacity");
-	add_rev0_root(&s, list, 1);
 	madt_start(&t, 0xfee00000, 1);
 	for (uint32_t i = 0; i < ACPI_MAX_CPUS + 44; i++)
 		madt_x2apic(&t, i, T_ENABLED, i);
 	for (uint8_t i = 0; i < ACPI_MAX_IOAPICS + 4; i++)
 		madt_ioapic(&t, i, 0xfec00000 + i * 0x1000u, i * 24u);
-	tb_add(&t, &s, PA_MADT);
-	UNIT_CHECK(parse_set(&s, &a, NULL) == 0);
+	UNIT_CHECK(parse_with_madt(&t, &a) == 0);
 	UNIT_CHECK(a.nr_cpus == ACPI_MAX_CPUS);
 	UNIT_CHECK(a.cpus[ACPI_MAX_CPUS - 1].apic_id == ACPI_MAX_CPUS - 1);
 	UNIT_CHECK(a.nr_ioapics == ACPI_MAX_IOAPICS);
 	UNIT_CHECK(a.ioapics[15].gsi_base == 15 * 24);
-	set_free(&s);
 	unit_end();
 }
 
@@ -681,9 +682,7 @@ static int parse_with_fadt(struct tb *fadt, struct acpi_info *a)
 	add_rev0_root(&s, list, 2);
 	add_simple_madt(&s, PA_MADT, 1);
 	tb_add(fadt, &s, PA_FADT);
-	int r = parse_set(&s, a, NULL);
-	set_free(&s);
-	return r;
+	return parse_once(&s, a);
 }
 
 static void test_fadt_pm_timer(void)
@@ -853,13 +852,14 @@ static void test_reject_root(void)
 	unit_end();
 }
 
-static void test_reject_madt(void)
+/* Broken MADT tables: each counts as no MADT at all. */
+static void test_reject_madt_table(void)
 {
+	static struct tb f;
 	struct table_set s;
-	static struct tb t;
-	const uint64_t list[] = { PA_MADT };
+	const uint64_t only_fadt[] = { PA_FADT };
 
-	unit_begin("acpi_reject_madt");
+	unit_begin("acpi_reject_madt_table");
 	build_valid(&s);
 	s.t[2].data[40] ^= 1;
 	expect_reject("bad MADT checksum", &s);
@@ -873,50 +873,47 @@ static void test_reject_madt(void)
 	fix_checksum(s.t[2].data, s.t[2].len, 9);
 	expect_reject("absurd MADT length", &s);
 
-	/* Entries of length 0 and 1 would loop or underflow; past the end. */
+	memset(&s, 0, sizeof(s));
+	add_rev0_root(&s, only_fadt, 1);
+	fadt_build(&f, 276, 0x608, 0, 0, 0);
+	tb_add(&f, &s, PA_FADT);
+	expect_reject("no MADT (only a FADT listed)", &s);
+
+	memset(&s, 0, sizeof(s));
+	add_rev0_root(&s, NULL, 0);
+	expect_reject("empty RSDT", &s);
+	unit_end();
+}
+
+/* Intact MADTs whose contents cannot be used. */
+static void test_reject_madt_contents(void)
+{
+	static struct tb t;
+	struct table_set s;
+
+	unit_begin("acpi_reject_madt_contents");
+	/* Entry lengths 0 and 1 would loop or underflow; 9 and 200 run past the end. */
 	const uint8_t bad_len[] = { 0, 1, 9, 200 };
 	for (size_t i = 0; i < ARRAY_SIZE(bad_len); i++) {
-		memset(&s, 0, sizeof(s));
-		add_rev0_root(&s, list, 1);
 		madt_start(&t, 0xfee00000, 1);
 		madt_lapic(&t, 0, 0, T_ENABLED);
 		uint8_t e[8] = { T_LAPIC, bad_len[i], 1, 1, 1 };
 		tb_bytes(&t, e, 8);
-		tb_add(&t, &s, PA_MADT);
+		set_with_madt(&s, &t);
 		expect_reject("MADT entry with a bad length", &s);
 	}
 
 	/* The header alone, without the 8 bytes of the MADT's own fields. */
-	memset(&s, 0, sizeof(s));
-	add_rev0_root(&s, list, 1);
 	tb_start(&t, "APIC", 5);
 	tb_u32(&t, 0xfee00000);
-	tb_add(&t, &s, PA_MADT);
+	set_with_madt(&s, &t);
 	expect_reject("MADT too short", &s);
 
-	/* No enabled CPU at all. */
-	memset(&s, 0, sizeof(s));
-	add_rev0_root(&s, list, 1);
 	madt_start(&t, 0xfee00000, 1);
 	madt_lapic(&t, 0, 0, 0);
 	madt_x2apic(&t, 1, 0, 1);
-	tb_add(&t, &s, PA_MADT);
+	set_with_madt(&s, &t);
 	expect_reject("MADT without an enabled CPU", &s);
-
-	/* No MADT: the root lists only a FADT. */
-	{
-		static struct tb f;
-		const uint64_t only_fadt[] = { PA_FADT };
-		memset(&s, 0, sizeof(s));
-		add_rev0_root(&s, only_fadt, 1);
-		fadt_build(&f, 276, 0x608, 0, 0, 0);
-		tb_add(&f, &s, PA_FADT);
-		expect_reject("no MADT", &s);
-	}
-	/* Empty root table. */
-	memset(&s, 0, sizeof(s));
-	add_rev0_root(&s, NULL, 0);
-	expect_reject("empty RSDT", &s);
 	unit_end();
 }
 
@@ -994,7 +991,8 @@ int main(void)
 	test_many_tables();
 	test_reject_rsdp();
 	test_reject_root();
-	test_reject_madt();
+	test_reject_madt_table();
+	test_reject_madt_contents();
 	test_fuzz();
 	return unit_exit_code();
 }

@@ -48,6 +48,16 @@ static void expect(const struct result *got, const struct phys_range *want, int 
 				   (unsigned long long)want[i].end);
 }
 
+/* The free ranges of map minus res are exactly want[0..nwant). */
+static void expect_free(const struct boot_mem_range *map, unsigned nmap,
+			const struct phys_range *res, unsigned nres,
+			const struct phys_range *want, int nwant)
+{
+	struct result got = compute(map, nmap, res, nres, MAXR);
+
+	expect(&got, want, nwant);
+}
+
 static void test_aligned_inward(void)
 {
 	const struct boot_mem_range map[] = {
@@ -61,8 +71,7 @@ static void test_aligned_inward(void)
 	};
 
 	unit_begin("memmap_usable_aligned_inward");
-	struct result got = compute(map, ARRAY_SIZE(map), NULL, 0, MAXR);
-	expect(&got, want, ARRAY_SIZE(want));
+	expect_free(map, ARRAY_SIZE(map), NULL, 0, want, ARRAY_SIZE(want));
 	unit_end();
 }
 
@@ -84,8 +93,7 @@ static void test_non_usable_cuts(void)
 	};
 
 	unit_begin("memmap_non_usable_cuts");
-	struct result got = compute(map, ARRAY_SIZE(map), NULL, 0, MAXR);
-	expect(&got, want, ARRAY_SIZE(want));
+	expect_free(map, ARRAY_SIZE(map), NULL, 0, want, ARRAY_SIZE(want));
 	unit_end();
 }
 
@@ -106,8 +114,7 @@ static void test_overlapping_map(void)
 	};
 
 	unit_begin("memmap_overlapping_map");
-	struct result got = compute(map, ARRAY_SIZE(map), NULL, 0, MAXR);
-	expect(&got, want, ARRAY_SIZE(want));
+	expect_free(map, ARRAY_SIZE(map), NULL, 0, want, ARRAY_SIZE(want));
 	unit_end();
 }
 
@@ -126,8 +133,7 @@ static void test_sorted_and_merged(void)
 	};
 
 	unit_begin("memmap_sorted_and_merged");
-	struct result got = compute(map, ARRAY_SIZE(map), NULL, 0, MAXR);
-	expect(&got, want, ARRAY_SIZE(want));
+	expect_free(map, ARRAY_SIZE(map), NULL, 0, want, ARRAY_SIZE(want));
 	unit_end();
 }
 
@@ -147,8 +153,7 @@ static void test_reserved_ranges(void)
 	};
 
 	unit_begin("memmap_reserved_ranges");
-	struct result got = compute(map, ARRAY_SIZE(map), res, ARRAY_SIZE(res), MAXR);
-	expect(&got, want, ARRAY_SIZE(want));
+	expect_free(map, ARRAY_SIZE(map), res, ARRAY_SIZE(res), want, ARRAY_SIZE(want));
 	unit_end();
 }
 
@@ -185,12 +190,9 @@ static void test_top_of_address_space(void)
 	const struct phys_range want3[] = { { 0xfffffffffff00000ull, 0xfffffffffffff000ull } };
 
 	unit_begin("memmap_top_of_address_space");
-	struct result got = compute(map, ARRAY_SIZE(map), NULL, 0, MAXR);
-	expect(&got, NULL, 0);
-	got = compute(map2, 1, res, 1, MAXR);
-	expect(&got, want2, 1);
-	got = compute(map3, 1, NULL, 0, MAXR);
-	expect(&got, want3, 1);
+	expect_free(map, ARRAY_SIZE(map), NULL, 0, NULL, 0);
+	expect_free(map2, 1, res, 1, want2, 1);
+	expect_free(map3, 1, NULL, 0, want3, 1);
 	unit_end();
 }
 
