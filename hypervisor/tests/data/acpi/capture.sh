@@ -5,8 +5,8 @@
 # Usage (from the repository root):
 #     hypervisor/tests/data/acpi/capture.sh [CPUS...]      default: 1 4 8
 #
-# For each CPU count it boots build/muxvisor.iso (built if missing) exactly
-# as the tests boot it (-accel tcg -cpu EPYC -M q35 -m 256M), then reads
+# For each CPU count it boots build/muxvisor.iso (built if missing) on the
+# machine the boot tests use (-accel tcg -cpu EPYC -M q35, 256 MiB), reads
 # guest physical memory through the QEMU monitor's pmemsave: the RSDP (the
 # "RSD PTR " signature on a 16-byte boundary in 0xE0000-0xFFFFF, ACPI 6.4
 # 5.2.5.1), the RSDT/XSDT it points to and every table those list. Each
