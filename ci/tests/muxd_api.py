@@ -495,6 +495,7 @@ def test_startup_errors(t, files):
         m = Muxd(args=["--help"])
         import subprocess
         out = subprocess.run(m.command(), capture_output=True, text=True, timeout=30, env=m.env)
+        m.cleanup()
         check(out.returncode == 0 and "--libvirt-uri" in out.stdout and "--admin-token-file" in out.stdout, out)
         for args, words in ((["--driver", "muxvisor"], "not available in this build"),
                             (["--driver", "vmware"], "unknown driver"),

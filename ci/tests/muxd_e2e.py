@@ -118,7 +118,6 @@ def main():
             check(not disks, disks)
             expect(m.get(f"/v1/servers/{s['id']}"), 404)
         with t.case("e2e_sigterm_finishes_request_in_flight"):
-            # starting a QEMU domain takes a second or more: SIGTERM arrives mid-request
             got = {}
 
             def provision():
@@ -127,8 +126,8 @@ def main():
                     "image_id": img["id"], "name": "e2e-2"})
             th = threading.Thread(target=provision)
             th.start()
-            wait_for(lambda: any(n.startswith("mux-") for n in lv.domains(lv.qemu_uri())), 20,
-                     "the new domain to be defined", 0.05)
+            # the request reaches muxd within milliseconds; starting QEMU takes a second or more
+            time.sleep(0.25)
             m.proc.send_signal(signal.SIGTERM)
             th.join(60)
             s3 = expect(got["r"], 201)
