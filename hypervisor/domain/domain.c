@@ -16,6 +16,7 @@
 #include "hv/vcpu.h"
 #include "hv/schedule.h"
 #include "hv/test_kernel.h"
+#include "hv/linux_guest.h"
 #include "hv/mm.h"
 #include "hv/fmt.h"
 #include "hv/log.h"
@@ -95,11 +96,16 @@ static int check_config(const struct domain_config *cfg)
 		log_err("domain '%s': bad scheduler parameters (%d)", cfg->name, err);
 		return err;
 	}
-	if (test_kernel_check(cfg->image, cfg->image_len, cfg->mem_bytes, &why)) {
+	if (domain_loader_for(cfg->kind)->check(cfg, &why)) {
 		log_err("domain '%s': cannot load the kernel: %s", cfg->name, why);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+const struct domain_loader *domain_loader_for(enum domain_kind kind)
+{
+	return kind == DOMAIN_LINUX ? &linux_guest_loader : &test_kernel_loader;
 }
 
 static struct vcpu *vcpu_create(struct domain *d, unsigned id, int *err)
@@ -142,6 +148,7 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 {
 	uint64_t before = page_free_count();
 
+	domain_loader_for(d->cfg.kind)->teardown(d);
 	for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
 		if (d->vcpus[i])
 			vcpu_free(d->vcpus[i]);
@@ -199,8 +206,6 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	d->created_ns = time_now_ns();
 	*err = npt_create(&d->npt);
 	if (!*err)
-		*err = npt_populate(&d->npt, 0, cfg->mem_bytes);
-	if (!*err)
 		*err = virt_domain_create(d);
 	if (*err)
 		goto free_domain;
@@ -214,8 +219,9 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 		d->vcpus[i] = vcpu_create(d, i, err);
 		if (!d->vcpus[i])
 			goto unregister;
+		d->vcpus[i]->wait_sipi = i > 0 && !domain_loader_for(cfg->kind)->all_vcpus_start;
 	}
-	*err = test_kernel_load(d);
+	*err = domain_loader_for(cfg->kind)->build(d);
 	if (*err)
 		goto unregister;
 	log_info("domain d%u '%s': created: %u vCPUs, %lu MiB, weight %u, reservation %u%%, cap %u%%",
@@ -249,8 +255,12 @@ int domain_start(struct domain *d)
 	}
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
 	uint64_t sf = sched_lock_irqsave();
-	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++)
-		schedule_wake_locked(d->vcpus[i]);
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
+		if (d->vcpus[i]->wait_sipi)
+			d->vcpus[i]->halted = true;     /* until a STARTUP IPI */
+		else
+			schedule_wake_locked(d->vcpus[i]);
+	}
 	uint64_t kicks = sched_take_kicks(schedule_state());
 	sched_unlock_irqrestore(sf);
 	spin_unlock_irqrestore(&domain_lock, f);

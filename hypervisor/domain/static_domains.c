@@ -5,10 +5,15 @@
  * A module line reads
  *     name=<name> vcpus=<n> mem=<size> [weight=<w>] [reservation=<%>]
  *     [cap=<%>] [burst_baseline=<%>] [burst_max_ms=<ms>]
- *     [on_poweroff=destroy|keep] [on_crash=destroy|keep] [other words]
- * where <size> takes a K, M or G suffix. Words the hypervisor does not know
- * reach the guest in its boot information. A missing or bad value refuses
- * that domain with a message naming the word; the others still start.
+ *     [on_poweroff=destroy|keep] [on_crash=destroy|keep]
+ *     [cmdline="<words>"] [other words]
+ * where <size> takes a K, M or G suffix. Words the hypervisor does not know,
+ * and the value of cmdline=, reach the guest: a test kernel's boot
+ * information, or a Linux kernel's command line. The module's image says
+ * which: ELF64 is a test kernel, a bzImage is Linux. A Linux domain's
+ * initrd is another module whose line is `initrd=<domain name>`.
+ * A missing or bad value refuses that domain with a message naming the
+ * word; the others still start.
  */
 #include "hv/static_domains.h"
 #include "hv/cmdline.h"
@@ -58,6 +63,20 @@ static int parse_action(const struct cmdline_token *t, enum domain_stop_action *
 	return 0;
 }
 
+/* Appends a word the hypervisor does not consume to the guest's line. */
+static int pass_to_guest(struct domain_config *cfg, const char *word, size_t len)
+{
+	size_t used = strlen(cfg->guest_cmdline);
+
+	if (used + (used ? 1 : 0) + len >= sizeof(cfg->guest_cmdline))
+		return -E2BIG;
+	if (used)
+		cfg->guest_cmdline[used++] = ' ';
+	memcpy(cfg->guest_cmdline + used, word, len);
+	cfg->guest_cmdline[used + len] = '\0';
+	return 0;
+}
+
 /* Handles a known key; -ENOENT for an unknown one, -EINVAL for a bad value. */
 static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
 {
@@ -68,6 +87,8 @@ static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
 		cfg->name[t->value_len] = '\0';
 		return 0;
 	}
+	if (cmdline_key_is(t, "cmdline"))
+		return t->value ? pass_to_guest(cfg, t->value, t->value_len) : -EINVAL;
 	if (cmdline_key_is(t, "on_poweroff"))
 		return t->value ? parse_action(t, &cfg->on_poweroff) : -EINVAL;
 	if (cmdline_key_is(t, "on_crash"))
@@ -84,20 +105,6 @@ static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
 		return 0;
 	}
 	return -ENOENT;
-}
-
-/* Appends a word the hypervisor does not consume to the guest's line. */
-static int pass_to_guest(struct domain_config *cfg, const char *word, size_t len)
-{
-	size_t used = strlen(cfg->guest_cmdline);
-
-	if (used + (used ? 1 : 0) + len >= sizeof(cfg->guest_cmdline))
-		return -E2BIG;
-	if (used)
-		cfg->guest_cmdline[used++] = ' ';
-	memcpy(cfg->guest_cmdline + used, word, len);
-	cfg->guest_cmdline[used + len] = '\0';
-	return 0;
 }
 
 int static_domain_parse(const char *cmdline, struct domain_config *cfg,
@@ -129,25 +136,73 @@ int static_domain_parse(const char *cmdline, struct domain_config *cfg,
 	return 0;
 }
 
+/* The module whose line is `initrd=<name>`, or NULL. */
+static const struct boot_module *find_initrd(const struct boot_info *bi, const char *name)
+{
+	for (unsigned i = 0; i < bi->nr_modules; i++) {
+		const char *p = bi->modules[i].cmdline;
+		struct cmdline_token t;
+		if (cmdline_next(&p, &t) && cmdline_key_is(&t, "initrd") && t.value &&
+		    t.value_len == strlen(name) && strncmp(t.value, name, t.value_len) == 0)
+			return &bi->modules[i];
+	}
+	return NULL;
+}
+
+static bool is_initrd_line(const char *line)
+{
+	struct cmdline_token t;
+
+	return cmdline_next(&line, &t) && cmdline_key_is(&t, "initrd");
+}
+
+/* ELF64 test kernel or Linux bzImage (boot.rst: "HdrS" at 0x202). */
+static int image_kind(const uint8_t *img, size_t len, enum domain_kind *kind)
+{
+	if (len >= 4 && memcmp(img, "\x7f" "ELF", 4) == 0) {
+		*kind = DOMAIN_TEST_KERNEL;
+		return 0;
+	}
+	if (len >= 0x206 && memcmp(img + 0x202, "HdrS", 4) == 0) {
+		*kind = DOMAIN_LINUX;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static bool start_one(const struct boot_info *bi, unsigned i)
+{
+	const struct boot_module *m = &bi->modules[i];
+	struct domain_config cfg;
+	char why[96];
+	int err;
+
+	if (static_domain_parse(m->cmdline, &cfg, why, sizeof(why))) {
+		log_err("module %u ('%s'): domain refused: %s", i, m->cmdline, why);
+		return false;
+	}
+	cfg.image = phys_to_virt(m->start);
+	cfg.image_len = m->end - m->start;
+	if (image_kind(cfg.image, cfg.image_len, &cfg.kind)) {
+		log_err("module %u ('%s'): domain refused: neither an ELF64 test kernel nor a Linux bzImage",
+			i, m->cmdline);
+		return false;
+	}
+	const struct boot_module *initrd = find_initrd(bi, cfg.name);
+	if (initrd && cfg.kind == DOMAIN_LINUX) {
+		cfg.initrd = phys_to_virt(initrd->start);
+		cfg.initrd_len = initrd->end - initrd->start;
+	}
+	struct domain *d = domain_create(&cfg, &err);
+	return d && domain_start(d) == 0;
+}
+
 unsigned static_domains_start(const struct boot_info *bi)
 {
 	unsigned started = 0;
 
-	for (unsigned i = 0; i < bi->nr_modules; i++) {
-		const struct boot_module *m = &bi->modules[i];
-		struct domain_config cfg;
-		char why[96];
-		int err;
-
-		if (static_domain_parse(m->cmdline, &cfg, why, sizeof(why))) {
-			log_err("module %u ('%s'): domain refused: %s", i, m->cmdline, why);
-			continue;
-		}
-		cfg.image = phys_to_virt(m->start);
-		cfg.image_len = m->end - m->start;
-		struct domain *d = domain_create(&cfg, &err);
-		if (d && domain_start(d) == 0)
-			started++;
-	}
+	for (unsigned i = 0; i < bi->nr_modules; i++)
+		if (!is_initrd_line(bi->modules[i].cmdline))
+			started += start_one(bi, i);
 	return started;
 }

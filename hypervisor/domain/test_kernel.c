@@ -19,6 +19,7 @@
 #include "hv/lib.h"
 #include "hv/errno.h"
 #include "x86/virt.h"
+#include "x86/cpu.h"
 
 #define AREA_PML4   0x0000
 #define AREA_PDPT   0x1000
@@ -112,7 +113,7 @@ static int write_boot_info(struct domain *d, uint64_t area, const struct elf64_i
 	return guest_write(d, area + AREA_INFO, &info, sizeof(info));
 }
 
-int test_kernel_load(struct domain *d)
+static int test_kernel_load(struct domain *d)
 {
 	struct elf64_image elf;
 	const char *why;
@@ -133,9 +134,38 @@ int test_kernel_load(struct domain *d)
 		struct virt_boot_state b = {
 			.mode = VIRT_BOOT_LONG64, .rip = elf.entry, .rsp = 0,
 			.rdi = i, .rsi = area + AREA_INFO, .cr3 = area + AREA_PML4,
-			.gdt_base = area + AREA_GDT,
+			.cr0 = CR0_PE | CR0_MP | CR0_NE | (1ul << 4) /* ET */ | CR0_WP | CR0_PG,
+			.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT,
+			.efer = EFER_LME | EFER_LMA | EFER_NXE,
+			.gdt_base = area + AREA_GDT, .gdt_limit = 3 * 8 - 1,
+			.cs = { MUXV_BOOT_SEL_CODE, 0x029b },   /* 64-bit code */
+			.ds = { MUXV_BOOT_SEL_DATA, 0x0c93 },   /* flat data */
 		};
 		virt_vcpu_set_boot_state(d->vcpus[i], &b);
 	}
 	return 0;
 }
+
+static int check_cfg(const struct domain_config *cfg, const char **why)
+{
+	return test_kernel_check(cfg->image, cfg->image_len, cfg->mem_bytes, why);
+}
+
+static int build(struct domain *d)
+{
+	int err = npt_populate(&d->npt, 0, d->cfg.mem_bytes);
+
+	return err ? err : test_kernel_load(d);
+}
+
+static void teardown(struct domain *d)
+{
+	(void)d;
+}
+
+const struct domain_loader test_kernel_loader = {
+	.check = check_cfg,
+	.build = build,
+	.teardown = teardown,
+	.all_vcpus_start = true,
+};

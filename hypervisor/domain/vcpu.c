@@ -20,12 +20,17 @@
 #include "x86/apic.h"
 #include "x86/trap.h"
 #include "x86/cpu.h"
+#include "x86/kvm_pv.h"
 
 bool vcpu_has_wakeup(struct vcpu *v)
 {
 	const struct vlapic *l = &v->arch.vlapic;
 
-	if (l->nmi_pending || l->init_pending || l->sipi_vector >= 0)
+	if (l->init_pending || (v->wait_sipi && l->sipi_vector >= 0))
+		return true;
+	if (v->wait_sipi)
+		return false;
+	if (l->nmi_pending)
 		return true;
 	return vlapic_pending_vector(l) >= 0 && (v->arch.regs.rflags & RFLAGS_IF);
 }
@@ -95,6 +100,34 @@ static void yield(struct vcpu *v)
 	sched_unlock_irqrestore(f);
 }
 
+/*
+ * INIT and STARTUP IPIs (Intel SDM vol. 3A, 8.4.4 "MP Initialization"):
+ * INIT resets the vCPU into waiting for a STARTUP; a STARTUP to a waiting
+ * vCPU starts it in real mode at the vector's page, and is ignored
+ * otherwise. Returns true if the vCPU may enter the guest now.
+ */
+static bool init_sipi(struct vcpu *v)
+{
+	struct vlapic *l = &v->arch.vlapic;
+
+	if (__atomic_exchange_n(&l->init_pending, false, __ATOMIC_ACQ_REL)) {
+		int sipi = l->sipi_vector;
+		vlapic_init(l, v->id);
+		l->sipi_vector = sipi;
+		v->wait_sipi = true;
+	}
+	int vec = __atomic_exchange_n(&l->sipi_vector, -1, __ATOMIC_ACQ_REL);
+	if (!v->wait_sipi)
+		return true;
+	if (vec < 0)
+		return false;
+	struct virt_boot_state b = { .mode = VIRT_BOOT_REAL, .sipi_vector = (uint8_t)vec };
+	virt_vcpu_set_boot_state(v, &b);
+	virt_vcpu_load(v);              /* the reset FPU state */
+	v->wait_sipi = false;
+	return true;
+}
+
 static bool domain_runs(const struct domain *d)
 {
 	return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == DOMAIN_RUNNING &&
@@ -109,11 +142,17 @@ bool vcpu_run(struct vcpu *v)
 	s->current = v;
 	schedule_wake_cancel(v);
 	virt_vcpu_load(v);
+	kvm_pv_vcpu_scheduled(v);
 	for (;;) {
 		if (!domain_runs(v->dom)) {
 			park(v);
 			parked = true;
 			break;
+		}
+		if (!init_sipi(v)) {
+			if (halt(v))
+				break;
+			continue;
 		}
 		vlapic_timer_update(v, time_now_ns());
 		if (s->need_resched)

@@ -14,6 +14,7 @@
 #include "x86/guest_emul.h"
 #include "x86/fpu.h"
 #include "x86/virt.h"
+#include "x86/kvm_pv.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/lib.h"
@@ -156,7 +157,8 @@ static void hv_leaf(uint32_t leaf, struct cpuid_regs *r)
 		sig(r, 0x40000001, "KVMKVMKVM\0\0\0");
 		break;
 	case 0x40000001:
-		break;                                  /* no KVM features yet */
+		r->eax = KVM_PV_FEATURES;
+		break;
 	case 0x40000100:
 		sig(r, 0x40000101, "MuxvisorMUXV");
 		break;

@@ -16,7 +16,7 @@
 static uint64_t guest_mask;       /* set by the boot CPU, read-only after */
 static unsigned area_size;
 
-static uint64_t xgetbv0(void)
+uint64_t fpu_get_xcr0(void)
 {
 	uint32_t lo, hi;
 
@@ -47,7 +47,7 @@ void fpu_init_cpu(void)
 		/* EBX of leaf 0xD: size for the components XCR0 enables now. */
 		area_size = cpuid(0xd, 0).ebx;
 	}
-	BUG_ON(xgetbv0() != mask);
+	BUG_ON(fpu_get_xcr0() != mask);
 }
 
 uint64_t fpu_guest_xcr0_mask(void)

@@ -7,6 +7,7 @@
  */
 #include "x86/guest_emul.h"
 #include "x86/vlapic.h"
+#include "x86/kvm_pv.h"
 #include "hv/vcpu.h"
 #include "hv/errno.h"
 
@@ -24,6 +25,10 @@ static uint64_t apic_base_value(struct vcpu *v)
 
 int x86_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	int r = kvm_pv_rdmsr(v, msr, val);
+
+	if (r)
+		return r < 0 ? r : 0;
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_rdmsr(v, msr, val);
 	switch (msr) {
@@ -46,6 +51,10 @@ int x86_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 int x86_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	int r = kvm_pv_wrmsr(v, msr, val);
+
+	if (r)
+		return r < 0 ? r : 0;
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_wrmsr(v, msr, val);
 	switch (msr) {

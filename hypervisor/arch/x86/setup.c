@@ -37,6 +37,7 @@
 #include "x86/smp.h"
 #include "x86/svm.h"
 #include "x86/tsc.h"
+#include "x86/rtc.h"
 
 #define LOW_4G 0x100000000ull
 
@@ -129,6 +130,7 @@ static __attribute__((noreturn)) void boot_continue(void)
 		panic("cannot map the local APIC");
 	timer_init();
 	tsc_calibrate(&acpi_info);
+	rtc_init();
 	svm_log_features();
 	if (smp_init_this_cpu(bsp))
 		panic("the boot CPU could not be set up");

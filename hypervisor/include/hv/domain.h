@@ -25,14 +25,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "hv/sched.h"
+#include "hv/spinlock.h"
+#include "hv/vdev.h"
 #include "x86/npt.h"
 
 struct vcpu;
+struct linux_platform;
 
 #define DOMAIN_MAX_VCPUS     64
 #define DOMAIN_NAME_MAX      31
 #define DOMAIN_MAX_COUNTERS  16
-#define DOMAIN_CMDLINE_MAX   256
+#define DOMAIN_CMDLINE_MAX   512
+#define DOMAIN_MAX_PIO       8
+#define DOMAIN_MAX_MMIO      8
 
 enum domain_state {
 	DOMAIN_CREATED,
@@ -50,15 +55,24 @@ enum domain_stop_action {
 	DOMAIN_STOP_RESTART,
 };
 
+enum domain_kind {
+	DOMAIN_TEST_KERNEL,     /* ELF64, muxvisor/guest_boot.h */
+	DOMAIN_LINUX,           /* bzImage (+ initrd), the Linux platform */
+};
+
 /* Everything needed to build the domain again (restart). */
 struct domain_config {
+	enum domain_kind kind;
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
 	uint64_t mem_bytes;
 	struct sched_params sched;
-	const void *image;              /* ELF64 test kernel, read-only */
+	const void *image;              /* ELF64 or bzImage, read-only */
 	size_t image_len;
-	char guest_cmdline[DOMAIN_CMDLINE_MAX];
+	const void *initrd;             /* Linux: initrd or NULL */
+	size_t initrd_len;
+	char guest_cmdline[DOMAIN_CMDLINE_MAX];  /* test kernel words or the
+						  * Linux command line */
 	enum domain_stop_action on_poweroff;
 	enum domain_stop_action on_crash;
 	unsigned boot_count;            /* restarts so far */
@@ -85,7 +99,38 @@ struct domain {
 	struct sched_dom sched;         /* sched lock */
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];  /* create */
 	struct domain_counter counters[DOMAIN_MAX_COUNTERS]; /* domain_lock */
+	/* Emulated devices: routing tables filled at creation, then fixed;
+	 * dev_lock serialises every call into the device models. */
+	struct spinlock dev_lock;
+	struct vdev_pio pio[DOMAIN_MAX_PIO];    /* create */
+	unsigned nr_pio;                        /* create */
+	struct vdev_mmio mmio[DOMAIN_MAX_MMIO]; /* create */
+	unsigned nr_mmio;                       /* create */
+	struct linux_platform *platform;        /* create: Linux devices */
 };
+
+/* How a domain of one kind is built (test_kernel.c, linux_guest.c). */
+struct domain_loader {
+	/* Checks the configuration's image(s); 0 or -EINVAL with *why. */
+	int (*check)(const struct domain_config *cfg, const char **why);
+	/* Allocates guest RAM and devices; loads; sets every vCPU's start. */
+	int (*build)(struct domain *d);
+	/* Frees what build() allocated besides RAM (devices). */
+	void (*teardown)(struct domain *d);
+	/* vCPUs that run at start (others wait for a STARTUP IPI). */
+	bool all_vcpus_start;
+};
+
+const struct domain_loader *domain_loader_for(enum domain_kind kind);
+
+/* Registers a device's ports or MMIO range (domain creation only). */
+int domain_add_pio(struct domain *d, const struct vdev_pio *p);
+int domain_add_mmio(struct domain *d, const struct vdev_mmio *m);
+/* Calls the device at a port; false if no device has it. */
+bool domain_pio_in(struct domain *d, uint16_t port, unsigned size, uint32_t *val);
+bool domain_pio_out(struct domain *d, uint16_t port, unsigned size, uint32_t val);
+/* The MMIO range holding gpa, or NULL. */
+const struct vdev_mmio *domain_mmio_find(struct domain *d, uint64_t gpa);
 
 const char *domain_state_name(enum domain_state s);
 

@@ -16,8 +16,8 @@ struct domain;
 int test_kernel_check(const void *image, size_t len, uint64_t mem_bytes,
 		      const char **why);
 
-/* Copies the image's segments into d's RAM, builds the boot area, and puts
- * every vCPU in its starting state. 0 or a negative errno. */
-int test_kernel_load(struct domain *d);
+/* How test-kernel domains are built: RAM [0, mem), the image's segments,
+ * the boot area, every vCPU at the entry point. */
+extern const struct domain_loader test_kernel_loader;
 
 #endif

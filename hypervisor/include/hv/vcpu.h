@@ -34,6 +34,9 @@ struct vcpu {
 	bool halted;                   /* sched: blocked by HLT, waiting for
 					* an interrupt */
 	bool parked;                   /* sched: stopped with its domain */
+	bool wait_sipi;                /* sched: after INIT (or at creation,
+					* for a Linux AP): runs only after a
+					* STARTUP IPI */
 	int ctx_cpu;                   /* pCPU holding its register and FPU
 					* state, -1 once saved: a pCPU about
 					* to run it waits for -1 (schedule.c) */

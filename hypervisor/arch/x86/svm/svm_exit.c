@@ -10,6 +10,8 @@
 #include "svm_internal.h"
 #include "x86/guest_emul.h"
 #include "x86/fpu.h"
+#include "x86/mmio_exit.h"
+#include "x86/kvm_pv.h"
 #include "x86/cpu.h"
 #include "x86/trap.h"
 #include "hv/vcpu.h"
@@ -146,8 +148,10 @@ static int vmcb_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 	case MSR_TSC:
 		if (!write)
 			*val = rdtsc() + vmcb->control.tsc_offset;
-		else
+		else {
 			vmcb_set_tsc_offset(vmcb, *val - rdtsc());
+			kvm_pv_tsc_changed(v);
+		}
 		return 1;
 	default:
 		return 0;
@@ -228,12 +232,23 @@ static enum virt_action exit_task_switch(struct vcpu *v)
 	return VIRT_STOPPED;
 }
 
-/* Nested page fault: the guest touched guest-physical memory it does not
- * own. MMIO emulation will hook in here; today nothing is emulated. */
+/* Nested page fault: a device's MMIO range (emulated), or memory the
+ * guest does not own (the domain is stopped). */
 static enum virt_action exit_npf(struct vcpu *v)
 {
 	const struct vmcb_control *c = &v->arch.vmcb->control;
+	const char *why = NULL;
+	bool write = (c->exit_info1 & NPF_WRITE) != 0;
+	int err = (c->exit_info1 & NPF_FETCH) ? -ENOENT
+					      : x86_mmio_exit(v, c->exit_info2, write, &why);
 
+	if (err == 0)
+		return VIRT_CONTINUE;
+	if (err != -ENOENT) {
+		domain_crash(v->dom, "vcpu%u MMIO %s at %#lx failed: %s (rip %#lx)", v->id,
+			     write ? "write" : "read", c->exit_info2, why, v->arch.regs.rip);
+		return VIRT_STOPPED;
+	}
 	domain_crash(v->dom, "vcpu%u %s guest-physical %#lx, which is not its memory (rip %#lx)",
 		     v->id, (c->exit_info1 & NPF_FETCH) ? "executed at" :
 		     (c->exit_info1 & NPF_WRITE) ? "wrote to" : "read from",

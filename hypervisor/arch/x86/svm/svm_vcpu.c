@@ -99,25 +99,42 @@ static void set_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib,
 	*s = (struct vmcb_seg){ sel, attrib, limit, base };
 }
 
-/* Long mode with the hypervisor-built tables (muxvisor/guest_boot.h). */
+/* Long mode, paging on (test kernels, Linux's 64-bit entry). */
 static void boot_long64(struct vcpu *v, const struct virt_boot_state *b)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
 
-	set_seg(&s->cs, 0x08, SEG_ATTR_CODE64, 0xffffffff, 0);
-	set_seg(&s->ds, 0x10, SEG_ATTR_DATA, 0xffffffff, 0);
+	set_seg(&s->cs, b->cs.selector, b->cs.attrib, 0xffffffff, 0);
+	set_seg(&s->ds, b->ds.selector, b->ds.attrib, 0xffffffff, 0);
 	s->es = s->ss = s->ds;
 	set_seg(&s->fs, 0, 0, 0, 0);
 	set_seg(&s->gs, 0, 0, 0, 0);
-	set_seg(&s->gdtr, 0, 0, 3 * 8 - 1, b->gdt_base);
+	set_seg(&s->gdtr, 0, 0, b->gdt_limit, b->gdt_base);
 	set_seg(&s->idtr, 0, 0, 0, 0);
-	set_seg(&s->ldtr, 0, SEG_ATTR_LDT, 0, 0);
-	set_seg(&s->tr, 0, SEG_ATTR_TSS64_BUSY, 0x67, 0);
 	s->cpl = 0;
-	s->efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
-	s->cr0 = CR0_PE | CR0_MP | CR0_NE | (1ul << 4) /* ET */ | CR0_WP | CR0_PG;
-	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	s->efer = b->efer | EFER_SVME;
+	s->cr0 = b->cr0;
+	s->cr4 = b->cr4;
 	s->cr3 = b->cr3;
+}
+
+/* Real mode at the STARTUP IPI's page (Intel SDM vol. 3A, 8.4.4.1; the
+ * state after INIT, 9.1.1, with CS from the SIPI vector). */
+static void boot_real(struct vcpu *v, const struct virt_boot_state *b)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	set_seg(&s->cs, (uint16_t)(b->sipi_vector << 8), 0x9b, 0xffff,
+		(uint64_t)b->sipi_vector << 12);
+	set_seg(&s->ds, 0, 0x93, 0xffff, 0);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+	set_seg(&s->idtr, 0, 0, 0x3ff, 0);
+	s->cpl = 0;
+	s->efer = EFER_SVME;
+	s->cr0 = (1ul << 4) /* ET */ | (1ul << 29) /* NW */ | (1ul << 30) /* CD */;
+	s->cr4 = 0;
+	s->cr3 = 0;
 }
 
 void virt_vcpu_set_boot_state(struct vcpu *v, const struct virt_boot_state *b)
@@ -126,19 +143,26 @@ void virt_vcpu_set_boot_state(struct vcpu *v, const struct virt_boot_state *b)
 	struct vmcb_save *s = &a->vmcb->save;
 
 	memset(&a->regs, 0, sizeof(a->regs));
-	switch (b->mode) {
-	case VIRT_BOOT_LONG64:
+	if (b->mode == VIRT_BOOT_REAL)
+		boot_real(v, b);
+	else
 		boot_long64(v, b);
-		break;
-	}
+	set_seg(&s->ldtr, 0, SEG_ATTR_LDT, 0, 0);
+	set_seg(&s->tr, 0, SEG_ATTR_TSS64_BUSY, 0x67, 0);
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = GUEST_PAT_DEFAULT;
+	a->vmcb->control.event_inj = 0;
+	a->vmcb->control.int_state = 0;
 	a->regs.rip = b->rip;
 	a->regs.rflags = 0x2;
 	a->regs.gpr[X86_GPR_RSP] = b->rsp;
 	a->regs.gpr[X86_GPR_RDI] = b->rdi;
 	a->regs.gpr[X86_GPR_RSI] = b->rsi;
+	if (b->mode == VIRT_BOOT_REAL)       /* EDX after reset: CPU signature */
+		a->regs.gpr[X86_GPR_RDX] = cpuid(1, 0).eax;
+	a->xcr0 = b->mode == VIRT_BOOT_REAL ? XCR0_X87 : XCR0_X87 | XCR0_SSE;
+	fpu_area_init(a->xsave);
 	vmcb_mark_all_dirty(a->vmcb);
 }
 
@@ -158,6 +182,10 @@ void virt_vcpu_put(struct vcpu *v)
 {
 	uint64_t *dr = v->arch.dr;
 
+	/* The XCR0 in the CPU is the guest's: normally what its intercepted
+	 * XSETBV set, but QEMU's SVM lets XSETBV through without an exit, so
+	 * read it back rather than trust our copy. */
+	v->arch.xcr0 = fpu_get_xcr0();
 	fpu_save(v->arch.xsave);
 	__asm__ volatile("mov %%db0, %0" : "=r"(dr[0]));
 	__asm__ volatile("mov %%db1, %0" : "=r"(dr[1]));

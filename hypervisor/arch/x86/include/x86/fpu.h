@@ -28,6 +28,7 @@ void fpu_area_init(void *area);
 /* True if a guest may set XCR0 to val (x87 on, AVX needs SSE, known bits). */
 bool fpu_xcr0_valid(uint64_t val);
 void fpu_set_xcr0(uint64_t val);
+uint64_t fpu_get_xcr0(void);
 /* Saves/restores the components enabled in the current XCR0. */
 void fpu_save(void *area);
 void fpu_restore(const void *area);

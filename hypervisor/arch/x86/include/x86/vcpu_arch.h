@@ -32,6 +32,11 @@ struct arch_vcpu {
 	int asid_cpu;               /* pCPU the ASID belongs to, -1 none */
 	int vmcb_cpu;               /* pCPU that last ran the VMCB, -1 none */
 	uint64_t exits;             /* statistics */
+	/* KVM paravirtual interfaces (kvm_pv.c) */
+	uint64_t pvclock_msr, pvclock_gpa;  /* gpa 0: kvmclock off */
+	uint32_t pvclock_version;
+	uint64_t steal_msr, steal_gpa;      /* gpa 0: steal time off */
+	uint32_t steal_version;
 };
 
 #endif

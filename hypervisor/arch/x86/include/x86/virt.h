@@ -24,14 +24,26 @@ enum virt_action {
 
 /* Starting register state a vCPU is put in. */
 enum virt_boot_mode {
-	VIRT_BOOT_LONG64,  /* muxvisor/guest_boot.h test-kernel state */
+	VIRT_BOOT_LONG64,  /* long mode, paging on: the fields below */
+	VIRT_BOOT_REAL,    /* real mode at CS:IP = (sipi_vector << 8):0, as a
+			    * STARTUP IPI leaves an application processor */
+};
+
+struct virt_boot_seg {
+	uint16_t selector;
+	uint16_t attrib;          /* VMCB format: descriptor bits 40-47, 52-55 */
 };
 
 struct virt_boot_state {
 	enum virt_boot_mode mode;
 	uint64_t rip, rsp, rdi, rsi;
-	uint64_t cr3;             /* guest page tables (LONG64) */
-	uint64_t gdt_base;        /* guest GDT, 3 entries (LONG64) */
+	/* LONG64 */
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	struct virt_boot_seg cs, ds;   /* ds also for ES and SS */
+	/* REAL */
+	uint8_t sipi_vector;
 };
 
 /* Allocates the control block and FPU state. 0 or -ENOMEM. */

@@ -1,0 +1,198 @@
+/*
+ * linux_guest.c - building a Linux domain (see hv/linux_guest.h), with the
+ * pure builders of platform/: linux_boot.c (bzImage, zero page, page
+ * tables, registers), linux_boot_plan.c (where everything goes) and
+ * acpi_build.c (the firmware tables).
+ *
+ * Memory: RAM is [0, min(mem, 3 GiB)) and, for larger guests, the rest from
+ * 4 GiB; 3..4 GiB is the hole for device BARs. The PC's 640 KiB..1 MiB
+ * area is mapped as zeroed RAM too (Linux reads the BDA, scans for MP
+ * tables there) but the E820 map does not offer it.
+ */
+#include "hv/linux_guest.h"
+#include "hv/linux_boot.h"
+#include "hv/acpi_build.h"
+#include "hv/domain.h"
+#include "hv/vcpu.h"
+#include "hv/guest_mem.h"
+#include "hv/mm.h"
+#include "hv/log.h"
+#include "hv/lib.h"
+#include "hv/errno.h"
+#include "x86/virt.h"
+
+#define SCRATCH_ORDER 4                   /* 64 KiB for tables built here */
+#define SCRATCH_SIZE  (4096u << SCRATCH_ORDER)
+
+static void acpi_config(uint32_t nr_vcpus, uint32_t *ids, struct acpi_build_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (uint32_t i = 0; i < nr_vcpus; i++)
+		ids[i] = i;
+	c->nr_vcpus = nr_vcpus;
+	c->x2apic_ids = ids;
+	c->pci = (struct acpi_build_pci){
+		.present = true, .bus_start = 0, .bus_end = 0,
+		.mmio32_base = LINUX_PCI_MMIO32,
+		.mmio32_size = LINUX_PCI_MMIO32_END - LINUX_PCI_MMIO32,
+		.mmio64_base = LINUX_PCI_MMIO64, .mmio64_size = LINUX_PCI_MMIO64_SIZE,
+	};
+	c->uart = (struct acpi_build_uart){ .present = true, .port = 0x3f8, .gsi = 4 };
+	c->sleep_ctl_port = ACPI_BUILD_DEFAULT_SLEEP_CTL_PORT;
+	c->sleep_sts_port = ACPI_BUILD_DEFAULT_SLEEP_STS_PORT;
+	c->reset_port = ACPI_BUILD_DEFAULT_RESET_PORT;
+	c->reset_value = ACPI_BUILD_DEFAULT_RESET_VALUE;
+}
+
+/* Where everything goes, for this configuration. */
+static int make_plan(const struct domain_config *cfg, struct linux_boot_image *img,
+		     struct linux_boot_plan *plan, const char **why)
+{
+	uint32_t ids[DOMAIN_MAX_VCPUS];
+	struct acpi_build_config acpi;
+	size_t acpi_size;
+	size_t cmdline_len = strnlen(cfg->guest_cmdline, sizeof(cfg->guest_cmdline));
+
+	int err = linux_boot_parse(cfg->image, cfg->image_len, img, why);
+	if (err)
+		return err;
+	if (cmdline_len > img->cmdline_size) {
+		*why = "command line longer than the kernel accepts";
+		return -EINVAL;
+	}
+	acpi_config(cfg->nr_vcpus, ids, &acpi);
+	acpi.gpa = 0x100000;
+	if (acpi_build_size(&acpi, &acpi_size) || acpi_size > SCRATCH_SIZE) {
+		*why = "ACPI tables too large";
+		return -EINVAL;
+	}
+	struct linux_boot_plan_input in = {
+		.mem_size = cfg->mem_bytes, .hole_start = LINUX_HOLE_START,
+		.acpi_size = acpi_size, .initrd_size = cfg->initrd_len,
+		.cmdline_len = cmdline_len,
+	};
+	return linux_boot_plan(img, &in, plan, why);
+}
+
+static int check_cfg(const struct domain_config *cfg, const char **why)
+{
+	struct linux_boot_image img;
+	struct linux_boot_plan plan;
+
+	return make_plan(cfg, &img, &plan, why);
+}
+
+static int populate(struct domain *d)
+{
+	uint64_t mem = d->cfg.mem_bytes, low = MIN(mem, LINUX_HOLE_START);
+	int err = npt_populate(&d->npt, 0, low);
+
+	if (!err && mem > low)
+		err = npt_populate(&d->npt, 1ull << 32, mem - low);
+	return err;
+}
+
+/* Builds one table set in scratch memory and copies it to gpa. */
+static int write_tables(struct domain *d, const struct linux_boot_image *img,
+			const struct linux_boot_plan *plan, uint8_t *scratch, const char **why)
+{
+	uint32_t ids[DOMAIN_MAX_VCPUS];
+	struct acpi_build_config acpi;
+	struct acpi_build_result res;
+	int err;
+
+	acpi_config(d->cfg.nr_vcpus, ids, &acpi);
+	acpi.gpa = plan->acpi_addr;
+	err = acpi_build_tables(&acpi, scratch, SCRATCH_SIZE, &res);
+	if (!err)
+		err = guest_write(d, plan->acpi_addr, scratch, res.size);
+	if (!err)
+		err = linux_boot_build_paging(scratch, SCRATCH_SIZE, plan->paging_addr,
+					      plan->identity_map_size);
+	if (!err)
+		err = guest_write(d, plan->paging_addr, scratch, plan->paging_size);
+	if (err) {
+		*why = "cannot build the firmware tables";
+		return err;
+	}
+	struct linux_boot_params_config pc = {
+		.map = plan->map, .map_count = plan->map_count,
+		.cmdline_addr = plan->cmdline_addr,
+		.cmdline_len = strnlen(d->cfg.guest_cmdline, sizeof(d->cfg.guest_cmdline)),
+		.initrd_addr = plan->initrd_addr, .initrd_size = d->cfg.initrd_len,
+		.kernel_addr = plan->kernel_addr, .acpi_rsdp_addr = res.rsdp_gpa,
+	};
+	(void)img;
+	err = linux_boot_build_params(d->cfg.image, d->cfg.image_len, &pc, scratch, why);
+	return err ? err : guest_write(d, plan->params_addr, scratch, LINUX_BOOT_PARAMS_SIZE);
+}
+
+static int load(struct domain *d, const struct linux_boot_image *img,
+		const struct linux_boot_plan *plan, const char **why)
+{
+	const uint8_t *image = d->cfg.image;
+	size_t cmdline_len = strnlen(d->cfg.guest_cmdline, sizeof(d->cfg.guest_cmdline));
+	int err = guest_write(d, plan->kernel_addr, image + img->kernel_offset,
+			      img->kernel_file_size);
+
+	if (!err && d->cfg.initrd_len)
+		err = guest_write(d, plan->initrd_addr, d->cfg.initrd, d->cfg.initrd_len);
+	if (!err)
+		err = guest_write(d, plan->cmdline_addr, d->cfg.guest_cmdline, cmdline_len + 1);
+	if (err) {
+		*why = "cannot copy the kernel, initrd or command line";
+		return err;
+	}
+	uint64_t scratch_pa = page_alloc_zeroed(SCRATCH_ORDER);
+	if (!scratch_pa)
+		return -ENOMEM;
+	err = write_tables(d, img, plan, phys_to_virt(scratch_pa), why);
+	page_free(scratch_pa, SCRATCH_ORDER);
+	return err;
+}
+
+static void start_bsp(struct domain *d, const struct linux_boot_plan *plan)
+{
+	struct linux_boot_cpu cpu;
+
+	linux_boot_cpu_state(plan, &cpu);
+	struct virt_boot_state b = {
+		.mode = VIRT_BOOT_LONG64, .rip = cpu.rip, .rsp = cpu.rsp, .rsi = cpu.rsi,
+		.cr0 = cpu.cr0, .cr3 = cpu.cr3, .cr4 = cpu.cr4, .efer = cpu.efer,
+		.gdt_base = cpu.gdtr_base, .gdt_limit = cpu.gdtr_limit,
+		.cs = { cpu.cs.selector, cpu.cs.attrib },
+		.ds = { cpu.ds.selector, cpu.ds.attrib },
+	};
+	virt_vcpu_set_boot_state(d->vcpus[0], &b);
+}
+
+static int build(struct domain *d)
+{
+	struct linux_boot_image img;
+	struct linux_boot_plan plan;
+	const char *why = "out of memory";
+	int err = make_plan(&d->cfg, &img, &plan, &why);
+
+	if (!err)
+		err = populate(d);
+	if (!err)
+		err = load(d, &img, &plan, &why);
+	if (!err)
+		err = linux_platform_create(d);
+	if (err) {
+		log_err("domain '%s': cannot build the Linux guest: %s (%d)", d->cfg.name, why, err);
+		return err;
+	}
+	start_bsp(d, &plan);
+	log_info("domain '%s': Linux %u.%02u boot protocol, kernel at %#lx, initrd %lu KiB at %#lx",
+		 d->cfg.name, img.version >> 8, img.version & 0xff, plan.kernel_addr,
+		 d->cfg.initrd_len >> 10, plan.initrd_addr);
+	return 0;
+}
+
+const struct domain_loader linux_guest_loader = {
+	.check = check_cfg,
+	.build = build,
+	.teardown = linux_platform_destroy,
+	.all_vcpus_start = false,
+};
