@@ -12,7 +12,11 @@ does on this machine.
    answering a fixed body: three rounds of 5 s each, the three targets
    taking turns, so that a change in the machine's background load hits
    all of them alike; each target's median round counts.
-3. Prints req/s and p99 for each and, last,
+3. Fills the store with a week of usage for the 1000 servers as the
+   sampler's retention leaves it (an hour of 5 s samples, two days of
+   5-minute rows, a week of hourly rows) and times a week's query of one
+   server; reports rows and the store's size.
+4. Prints req/s and p99 for each and, last,
    api-bench: list_rps=<n> ceiling_rps=<n> ratio=<x> provision_per_s=<n>
    (ratio = list_rps / ceiling_rps).
 Benchmarks never gate CI; this prints numbers only.
@@ -66,6 +70,42 @@ def fill(m):
     return SERVERS / (time.monotonic() - t0)
 
 
+def fill_usage(m):
+    """A week of usage for every server, shaped as retention keeps it. Returns rows written."""
+    import sqlite3
+    now = int(time.time())
+    db = sqlite3.connect(m.db, timeout=30)
+    db.execute("PRAGMA synchronous=OFF")
+    ids = [r[0] for r in db.execute("SELECT id FROM servers")]
+    tiers = ((0, 5, 3600), (300, 300, 2 * 86400), (3600, 3600, 7 * 86400))
+    rows = 0
+    for sid in ids:
+        batch = []
+        for tier, step, keep in tiers:
+            for ts in range(now - keep, now, step):
+                batch.append((sid, tier, ts - ts % step, (ts * 7 + sid) % 10000, ts % 300,
+                              256, 512, 1000, 2000, 3000, 4000, 1 if tier == 0 else step // 5))
+        db.executemany("INSERT OR REPLACE INTO usage VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch)
+        rows += len(batch)
+    db.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return rows
+
+
+def usage_query_ms(m, sid):
+    """Median time of a week's query at hourly steps, over 50 calls."""
+    since = int(time.time()) - 7 * 86400
+    times = []
+    for _ in range(50):
+        t0 = time.monotonic()
+        r = m.get(f"/v1/servers/{sid}/usage?since={since}&step=3600")
+        times.append((time.monotonic() - t0) * 1000)
+        if r.status != 200 or len(r.body["points"]) < 160:
+            raise SystemExit(f"usage query failed: {r!r}")
+    return sorted(times)[len(times) // 2]
+
+
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (ci/deps.sh)")
@@ -86,6 +126,9 @@ def main():
             for name, url, token in targets:
                 runs[name].append(wrk(url, token))
         rows = [(name, median(runs[name])) for name, _, _ in targets]
+        usage_rows = fill_usage(m)
+        week_ms = usage_query_ms(m, 500)
+        db_mib = os.path.getsize(m.db) / 2 ** 20
     finally:
         ceiling.terminate()
         ceiling.wait()
@@ -95,6 +138,8 @@ def main():
     for name, (rps, p99, bad) in rows:
         print(f"{name:<28} {rps:>10.0f} {p99:>8.2f} {bad:>8}")
     print(f"{'provision (sequential)':<28} {prov:>10.1f} servers/s")
+    print(f"usage: {SERVERS} servers x 1 week as retained = {usage_rows} rows, store {db_mib:.0f} MiB, "
+          f"one server's week at 1 h steps: {week_ms:.1f} ms (median of 50)")
     if any(bad for _, (_, _, bad) in rows):
         raise SystemExit("some answers were errors; the numbers above are not valid")
     list_rps, ceil_rps = rows[0][1][0], rows[2][1][0]
