@@ -78,11 +78,19 @@ static void store_bind_filter(sqlite3_stmt *st, const struct server_filter *f)
 #define SERVER_FILTER "(?2 = 0 OR customer_id = ?2) AND (?3 = 0 OR plan_id = ?3) AND " \
 	"(?4 = '' OR phase = ?4) AND (?5 = '' OR power = ?5) AND (?6 = '' OR name = ?6)"
 
+/*
+ * Two statements with the same filter: with a customer, `customer_id = ?2`
+ * stands alone so SQLite walks the servers_customer index; without, the
+ * rowid order from the cursor on.
+ */
 int store_server_list(struct store_conn *c, const struct server_filter *f, int64_t after,
 		      unsigned limit, struct server **out, size_t *n)
 {
-	static const char sql[] = "SELECT " SERVER_COLS " FROM servers WHERE id > ?1 AND "
+	static const char any_sql[] = "SELECT " SERVER_COLS " FROM servers WHERE id > ?1 AND "
 		SERVER_FILTER " ORDER BY id LIMIT ?7";
+	static const char customer_sql[] = "SELECT " SERVER_COLS " FROM servers "
+		"WHERE customer_id = ?2 AND id > ?1 AND " SERVER_FILTER " ORDER BY id LIMIT ?7";
+	const char *sql = f->customer_id ? customer_sql : any_sql;
 	sqlite3_stmt *st = store_stmt(c, sql);
 	if (!st)
 		return -EIO;
