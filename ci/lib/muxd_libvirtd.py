@@ -16,6 +16,7 @@ import pwd
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -121,3 +122,14 @@ class Libvirtd:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def tear_down(cases, muxd, libvirtd):
+    """Stops muxd and libvirtd; keeps their folders for a look when a case failed."""
+    muxd.kill()
+    libvirtd.stop()
+    if cases.failed:
+        print(f"# kept {muxd.dir} and {libvirtd.dir}", file=sys.stderr)
+    else:
+        muxd.cleanup()
+        libvirtd.cleanup()

@@ -24,7 +24,7 @@ from http.client import HTTPException as http_errors
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from muxd_client import ROOT, Cases, Client, Muxd, check, expect, wait_for  # noqa: E402
-from muxd_libvirtd import Libvirtd  # noqa: E402
+from muxd_libvirtd import Libvirtd, tear_down  # noqa: E402
 
 DURATION = 40          # seconds of provisioning under fire
 KILL_GAP = (0.3, 1.5)  # seconds between kills
@@ -192,13 +192,7 @@ def main():
             check(n == len(rows), (n, len(rows)))
             db.close()
     finally:
-        m.kill()
-        lv.stop()
-        if t.failed:
-            print(f"# kept {m.dir} and {lv.dir}", file=sys.stderr)
-        else:
-            m.cleanup()
-            lv.cleanup()
+        tear_down(t, m, lv)
     return t.exit_code()
 
 

@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from muxd_client import ROOT, Cases, Client, Muxd, Skip, check, expect, wait_for  # noqa: E402
-from muxd_libvirtd import Libvirtd, as_nobody, chown_nobody  # noqa: E402
+from muxd_libvirtd import Libvirtd, as_nobody, chown_nobody, tear_down  # noqa: E402
 
 GUEST = os.path.join(ROOT, "build", "linux-guest")
 # keep the vCPU busy so CPU time visibly rises; the guest has no other work
@@ -145,13 +145,7 @@ def main():
         with t.case("e2e_muxd_stops_cleanly"):
             check(m.stop() == 0, m.tail())
     finally:
-        m.kill()
-        lv.stop()
-        if t.failed:
-            print(f"# kept {m.dir} and {lv.dir}", file=sys.stderr)
-        else:
-            m.cleanup()
-            lv.cleanup()
+        tear_down(t, m, lv)
     return t.exit_code()
 
 
