@@ -12,17 +12,14 @@
 static unsigned int nr_pass, nr_fail, nr_skip, nr_error;
 static volatile uint32_t exiting;
 
-static void count(unsigned int *counter)
-{
-	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
-}
-
-/* Prints "<kind> <name>: <why>" as one line. */
-static void report(const char *kind, const char *name, const char *fmt,
-		   va_list ap)
+/* Counts the result in *counter and prints "<kind> <name>: <why>" as one
+ * line of its own. */
+static void report(unsigned int *counter, const char *kind, const char *name,
+		   const char *fmt, va_list ap)
 {
 	char why[RT_LINE_MAX];
 
+	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
 	rt_console_flush();
 	rt_vsnprintf(why, sizeof(why), fmt, ap);
 	rt_printf("%s %s: %s\n", kind, name, why);
@@ -30,7 +27,7 @@ static void report(const char *kind, const char *name, const char *fmt,
 
 void rt_pass(const char *name)
 {
-	count(&nr_pass);
+	__atomic_add_fetch(&nr_pass, 1, __ATOMIC_RELAXED);
 	rt_console_flush();
 	rt_printf("PASS %s\n", name);
 }
@@ -39,9 +36,8 @@ void rt_fail(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	count(&nr_fail);
 	va_start(ap, fmt);
-	report("FAIL", name, fmt, ap);
+	report(&nr_fail, "FAIL", name, fmt, ap);
 	va_end(ap);
 }
 
@@ -49,9 +45,8 @@ void rt_skip(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	count(&nr_skip);
 	va_start(ap, fmt);
-	report("SKIP", name, fmt, ap);
+	report(&nr_skip, "SKIP", name, fmt, ap);
 	va_end(ap);
 }
 
@@ -59,9 +54,8 @@ void rt_error(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	count(&nr_error);
 	va_start(ap, fmt);
-	report("ERROR", name, fmt, ap);
+	report(&nr_error, "ERROR", name, fmt, ap);
 	va_end(ap);
 }
 
@@ -94,9 +88,8 @@ void rt_abort(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	count(&nr_error);
 	va_start(ap, fmt);
-	report("ERROR", name, fmt, ap);
+	report(&nr_error, "ERROR", name, fmt, ap);
 	va_end(ap);
 	rt_exit();
 }

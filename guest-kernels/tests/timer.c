@@ -16,7 +16,8 @@
  *   rate measured against the TSC, then SHOTS one-shot intervals that must
  *   each interrupt exactly once, and leave the current count at 0.
  * timer.periodic: the same count-down in periodic mode: it must keep
- *   interrupting, and stop when masked.
+ *   interrupting, and stop when masked (after a drain of two periods, at
+ *   most one straggler in the next ten).
  *
  * Parameters: period_us=<n> (default 1000), duration_ms=<n> (default 2000).
  * SKIP timer.tsc_deadline when CPUID.1:ECX[24] does not offer it.
@@ -233,6 +234,9 @@ static void run_oneshot(struct apic_run *a)
 	rt_apic_timer_stop();
 }
 
+/* Periodic mode for PERIODIC_RUN_NS, then stopped. An interrupt raised
+ * just before the stop may still be delivered once interrupts are on, so
+ * the check starts after a drain of two periods and tolerates one more. */
 static void run_periodic(struct apic_run *a)
 {
 	uint32_t count = (uint32_t)rt_muldiv64(a->rate_hz, PERIODIC_NS, RT_NS_PER_S);
@@ -242,12 +246,13 @@ static void run_periodic(struct apic_run *a)
 	wait_fired(a, UINT64_MAX, PERIODIC_RUN_NS);
 	rt_apic_timer_stop();
 	a->periodic_ticks = a->fired - before;
+	wait_fired(a, UINT64_MAX, 2 * PERIODIC_NS);
 	before = a->fired;
-	wait_fired(a, UINT64_MAX, 5 * PERIODIC_NS);
+	wait_fired(a, UINT64_MAX, 10 * PERIODIC_NS);
 	if (a->periodic_ticks < 2)
 		a->periodic_problem = "periodic mode did not keep interrupting";
-	else if (a->fired != before)
-		a->periodic_problem = "the timer interrupted after it was stopped";
+	else if (a->fired - before > 1)
+		a->periodic_problem = "the timer kept interrupting after it was stopped";
 }
 
 static void run_apic_timer(struct apic_run *a)
