@@ -461,11 +461,14 @@ def test_docs_agree(t, api):
         check(flags == documented, f"undocumented {flags - documented}, stale {documented - flags}")
 
 
-def test_balloon_under_pressure(t, files):
+def test_balloon_and_burst(t, files):
     """Two servers whose ceilings exceed the host's memory: the balloons move
-    to floor + a weighted share of the rest, and the hypervisor follows."""
-    with t.case("api_balloon_targets_under_memory_pressure"):
-        m = Muxd(args=["--host-cpus", "4", "--host-memory-mib", "4096", "--sample-interval", "1"])
+    to floor + a weighted share of the rest, and the hypervisor follows. A
+    third, on a 1 % burst baseline, spends its launch credit (18 CPU-seconds:
+    the test driver reports every running domain 100 % busy) and is capped."""
+    with t.case("api_balloon_targets_under_memory_pressure_and_burst_cap"):
+        m = Muxd(args=["--host-cpus", "4", "--host-memory-mib", "4096", "--max-mem-ratio", "2",
+                       "--sample-interval", "1"])
         m.start()
         try:
             c = expect(m.post("/v1/customers", {"name": "Mem", "email": "m@x.example"}), 201)
@@ -477,14 +480,32 @@ def test_balloon_under_pressure(t, files):
                                                          mem_floor_mib=512, mem_weight=weight)), 201)
                 ids.append(expect(m.post("/v1/servers", {"customer_id": c["id"], "plan_id": p["id"],
                                                          "image_id": img["id"], "name": name}), 201)["id"])
-            # floors 1024 of 4096; the other 3072 MiB go 1:3
-            want = {ids[0]: 512 + 768, ids[1]: 512 + 2304}
+            bp = expect(m.post("/v1/plans", valid_plan(name="burst", vcpus=1, cpu_reservation_pct=0,
+                                                       cpu_cap_pct=100, cpu_burst_baseline_pct=1,
+                                                       mem_ceiling_mib=64, mem_floor_mib=64)), 201)
+            burst = expect(m.post("/v1/servers", {"customer_id": c["id"], "plan_id": bp["id"],
+                                                  "image_id": img["id"], "name": "burst"}), 201)["id"]
+            # floors 512 + 512 + 64 of 4096; the burst server's floor is its ceiling, so the
+            # other 3008 MiB go 1:3 to the first two
+            want = {ids[0]: 512 + 752, ids[1]: 512 + 2256}
 
             def settled():
                 rows = {s["id"]: s for s in expect(m.get("/v1/dashboard"), 200)["servers"]}
                 return all(rows[i]["mem_target_mib"] == want[i] and rows[i]["mem_mib"] == want[i]
                            for i in ids) and rows
-            wait_for(settled, 15, "balloon targets 1280 and 2816 MiB")
+            wait_for(settled, 15, "balloon targets 1264 and 2768 MiB")
+            ev = expect(m.get("/v1/events?limit=1000"), 200)["items"]
+            moved = {e["object_id"]: e["detail"] for e in ev if e["action"] == "server.memory_target"}
+            check(moved.get(ids[1]) == {"from_mib": 3072, "to_mib": 2768}, moved)
+            check(all(e["actor"] == "muxd" for e in ev if e["action"] == "server.memory_target"), ev)
+
+            def capped():
+                row = next(s for s in expect(m.get("/v1/dashboard"), 200)["servers"] if s["id"] == burst)
+                return row["burst_throttled"] and row["burst_credit_cpu_s"] == 0 and row
+            wait_for(capped, 40, "the burst server to run out of credit", interval=0.5)
+            ev = expect(m.get("/v1/events?limit=1000"), 200)["items"]
+            check(any(e["action"] == "server.burst_capped" and e["object_id"] == burst and
+                      e["detail"] == {"cap_pct": 1} and e["actor"] == "muxd" for e in ev), ev[-3:])
         finally:
             m.stop()
             m.cleanup()
@@ -527,7 +548,7 @@ def main():
         with open(p, "wb") as f:
             f.truncate(1 << 20)
     test_startup_errors(t, files)
-    test_balloon_under_pressure(t, files)
+    test_balloon_and_burst(t, files)
     work.start()
     api = Api(work)
     try:

@@ -8,6 +8,7 @@
 #include "sampler.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,8 +154,18 @@ static bool smp_observe(struct muxd *m, const struct drv_stats *s, const struct 
 }
 
 /* Updates the burst credit; throttles to the baseline at 0, lifts it after a minute's worth. */
-static void smp_credit(struct muxd *m, const struct plan *pl, const struct server *sv,
-		       struct live_entry *e, int64_t elapsed_ms)
+static const struct actor smp_actor = { .system = true };
+
+/* Audits a change the sampler made to a domain (it is a change like any other). */
+static void smp_audit(struct store_conn *c, const struct server *sv, const char *action,
+		      const char *detail)
+{
+	if (store_event_add(c, &smp_actor, sv->customer_id, action, "server", sv->id, detail))
+		log_warn("sampler", "msg=\"event not recorded\" action=%s", action);
+}
+
+static void smp_credit(struct muxd *m, struct store_conn *c, const struct plan *pl,
+		       const struct server *sv, struct live_entry *e, int64_t elapsed_ms)
 {
 	if (!pl || pl->cpu_burst_baseline_pct <= 0 || !e->has_rates)
 		return;
@@ -170,6 +181,9 @@ static void smp_credit(struct muxd *m, const struct plan *pl, const struct serve
 		int rc = m->drv->ops->set_sched(m->drv, sv->uuid, &p, cap);
 		pthread_mutex_unlock(&m->ops_lock);
 		if (rc == 0) {
+			char detail[64];
+			snprintf(detail, sizeof detail, "{\"cap_pct\":%u}", cap);
+			smp_audit(c, sv, throttle ? "server.burst_capped" : "server.burst_restored", detail);
 			e->throttled = throttle;
 			log_info("sampler", "msg=\"%s\" server=%lld cap_pct=%u",
 				 throttle ? "burst credit spent, capped at baseline" : "burst credit earned back",
@@ -184,7 +198,7 @@ static void smp_credit(struct muxd *m, const struct plan *pl, const struct serve
  * moves by 64 MiB or 2 % of the ceiling, whichever is more, so the guests'
  * balloons are not kept busy with small changes.
  */
-static void smp_balance(struct muxd *m, const struct smp_ctx *x)
+static void smp_balance(struct muxd *m, struct store_conn *c, const struct smp_ctx *x)
 {
 	struct mem_want *want = calloc(x->nservers + 1, sizeof *want);
 	uint64_t *target = calloc(x->nservers + 1, sizeof *target);
@@ -219,9 +233,14 @@ static void smp_balance(struct muxd *m, const struct smp_ctx *x)
 		if (rc == 0) {
 			e.mem_target_mib = (int64_t)target[k];
 			live_put(&m->live, &e);
-			if (diff)
+			if (diff) {
+				char detail[80];
+				snprintf(detail, sizeof detail, "{\"from_mib\":%lld,\"to_mib\":%llu}",
+					 (long long)cur, (unsigned long long)target[k]);
+				smp_audit(c, sv, "server.memory_target", detail);
 				log_info("sampler", "msg=\"balloon target\" server=%lld from_mib=%lld to_mib=%llu",
 					 (long long)sv->id, (long long)cur, (unsigned long long)target[k]);
+			}
 		}
 	}
 	free(want);
@@ -289,7 +308,7 @@ int smp_tick(struct muxd *m, struct store_conn *c)
 	struct usage_row *rows = calloc(n + 1, sizeof *rows);
 	if (rc || !rows)
 		goto out;
-	smp_balance(m, &x);
+	smp_balance(m, c, &x);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	size_t nrows = 0;
@@ -305,7 +324,7 @@ int smp_tick(struct muxd *m, struct store_conn *c)
 		const struct plan *pl = smp_plan(&x, sv->plan_id);
 		if (smp_observe(m, &st[i], sv, pl ? pl->mem_ceiling_mib : 0, now_ns, &e, &rows[nrows]))
 			nrows++;
-		smp_credit(m, pl, sv, &e, prev_ns ? (now_ns - prev_ns) / 1000000 : 0);
+		smp_credit(m, c, pl, sv, &e, prev_ns ? (now_ns - prev_ns) / 1000000 : 0);
 		live_put(&m->live, &e);
 	}
 	rc = smp_write(m, c, rows, nrows, &x);
