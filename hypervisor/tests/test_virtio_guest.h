@@ -26,7 +26,7 @@ struct tg {
 
 static struct tg tg_state;
 
-static int tg_check(uint64_t gpa, size_t len)
+static inline int tg_check(uint64_t gpa, size_t len)
 {
 	if (++tg_state.accesses > TG_MAX_ACCESSES) {
 		unit_failf("more than %lu guest memory accesses: a loop?", TG_MAX_ACCESSES);
@@ -37,7 +37,7 @@ static int tg_check(uint64_t gpa, size_t len)
 	return 0;
 }
 
-static int tg_mem_read(void *ctx, uint64_t gpa, void *buf, size_t len)
+static inline int tg_mem_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	(void)ctx;
 	if (tg_check(gpa, len))
@@ -46,7 +46,7 @@ static int tg_mem_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 	return 0;
 }
 
-static int tg_mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
+static inline int tg_mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 {
 	(void)ctx;
 	if (tg_check(gpa, len))
@@ -55,7 +55,7 @@ static int tg_mem_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 	return 0;
 }
 
-static void tg_msi(void *ctx, uint64_t address, uint32_t data)
+static inline void tg_msi(void *ctx, uint64_t address, uint32_t data)
 {
 	(void)ctx;
 	if (tg_state.nmsi < 64) {
@@ -65,7 +65,7 @@ static void tg_msi(void *ctx, uint64_t address, uint32_t data)
 	tg_state.nmsi++;
 }
 
-static void tg_console_out(void *ctx, const char *buf, size_t len)
+static inline void tg_console_out(void *ctx, const char *buf, size_t len)
 {
 	(void)ctx;
 	for (size_t i = 0; i < len && tg_state.nout < sizeof(tg_state.out); i++)
@@ -81,24 +81,24 @@ static const struct vdev_env tg_env = {
 };
 
 /* Fresh RAM (zeroed, like memory Linux gives a ring) and empty logs. */
-static void tg_reset(void)
+static inline void tg_reset(void)
 {
 	test_phys_init(TG_RAM_SIZE);
 	memset(test_phys()->mem, 0, TG_RAM_SIZE);
 	memset(&tg_state, 0, sizeof(tg_state));
 }
 
-static uint8_t *tg_ptr(uint64_t gpa)
+static inline uint8_t *tg_ptr(uint64_t gpa)
 {
 	return test_phys()->mem + gpa;
 }
 
-static void tg_put16(uint64_t gpa, uint16_t v)
+static inline void tg_put16(uint64_t gpa, uint16_t v)
 {
 	memcpy(tg_ptr(gpa), &v, 2);
 }
 
-static uint16_t tg_get16(uint64_t gpa)
+static inline uint16_t tg_get16(uint64_t gpa)
 {
 	uint16_t v;
 
@@ -106,7 +106,7 @@ static uint16_t tg_get16(uint64_t gpa)
 	return v;
 }
 
-static uint32_t tg_get32(uint64_t gpa)
+static inline uint32_t tg_get32(uint64_t gpa)
 {
 	uint32_t v;
 
@@ -121,11 +121,12 @@ struct tdrv {
 	uint16_t free_head;            /* next descriptor to hand out (no reuse) */
 	uint16_t avail_idx;
 	uint16_t last_used;
+	bool rearm;                    /* used_event follows used->idx on offer */
 };
 
 /* Lays a queue of size entries out at gpa: descriptors, available ring,
  * then the used ring at the next 4 KiB boundary. */
-static void tdrv_init(struct tdrv *d, uint64_t gpa, uint16_t size)
+static inline void tdrv_init(struct tdrv *d, uint64_t gpa, uint16_t size)
 {
 	memset(d, 0, sizeof(*d));
 	d->size = size;
@@ -134,7 +135,7 @@ static void tdrv_init(struct tdrv *d, uint64_t gpa, uint16_t size)
 	d->used = (d->avail + 6 + 2ull * size + 4095) & ~4095ull;
 }
 
-static void tdrv_set_desc(struct tdrv *d, uint16_t i, uint64_t addr, uint32_t len,
+static inline void tdrv_set_desc(struct tdrv *d, uint16_t i, uint64_t addr, uint32_t len,
 			  uint16_t flags, uint16_t next)
 {
 	struct virtq_desc x = { addr, len, flags, next };
@@ -142,9 +143,13 @@ static void tdrv_set_desc(struct tdrv *d, uint16_t i, uint64_t addr, uint32_t le
 	memcpy(tg_ptr(d->desc + 16ull * i), &x, 16);
 }
 
-/* Offers the chain starting at descriptor head. */
-static void tdrv_offer(struct tdrv *d, uint16_t head)
+/* Offers the chain starting at descriptor head. With rearm, also asks
+ * (EVENT_IDX) for an interrupt at the next completion, as a driver that
+ * has consumed every used entry does. */
+static inline void tdrv_offer(struct tdrv *d, uint16_t head)
 {
+	if (d->rearm)
+		tg_put16(d->avail + 4 + 2ull * d->size, tg_get16(d->used + 2));
 	tg_put16(d->avail + 4 + 2ull * (d->avail_idx % d->size), head);
 	d->avail_idx++;
 	tg_put16(d->avail + 2, d->avail_idx);
@@ -154,7 +159,7 @@ static void tdrv_offer(struct tdrv *d, uint16_t head)
  * Builds and offers a chain of nr readable then nw writable buffers, each
  * len bytes at consecutive addresses from buf. Returns the head.
  */
-static uint16_t tdrv_add(struct tdrv *d, uint64_t buf, uint32_t len, unsigned nr, unsigned nw)
+static inline uint16_t tdrv_add(struct tdrv *d, uint64_t buf, uint32_t len, unsigned nr, unsigned nw)
 {
 	uint16_t head = d->free_head;
 
@@ -171,7 +176,7 @@ static uint16_t tdrv_add(struct tdrv *d, uint64_t buf, uint32_t len, unsigned nr
 }
 
 /* Takes the next used element: 1 with *id and *len, 0 if none. */
-static int tdrv_get_used(struct tdrv *d, uint32_t *id, uint32_t *len)
+static inline int tdrv_get_used(struct tdrv *d, uint32_t *id, uint32_t *len)
 {
 	uint64_t e;
 
