@@ -21,7 +21,8 @@ struct tg {
 	uint32_t msi_data[64];
 	unsigned nmsi;
 	char out[16384];
-	size_t nout;
+	size_t nout;                   /* bytes kept in out */
+	size_t nout_total;             /* bytes ever written to the console */
 };
 
 static struct tg tg_state;
@@ -68,6 +69,7 @@ static inline void tg_msi(void *ctx, uint64_t address, uint32_t data)
 static inline void tg_console_out(void *ctx, const char *buf, size_t len)
 {
 	(void)ctx;
+	tg_state.nout_total += len;
 	for (size_t i = 0; i < len && tg_state.nout < sizeof(tg_state.out); i++)
 		tg_state.out[tg_state.nout++] = buf[i];
 }
