@@ -374,14 +374,21 @@ static int notify_write(struct virtio_pci *vp, unsigned off, unsigned size)
 	return 0;
 }
 
+/* Whether an access of size bytes at offset stays inside one page of the
+ * BAR; *off is its offset in that page. */
+static bool bar_access_ok(uint64_t offset, unsigned size, unsigned *off)
+{
+	*off = (unsigned)(offset % PAGE);
+	return (size == 1 || size == 2 || size == 4 || size == 8) &&
+	       offset < VIRTIO_PCI_BAR_SIZE && *off + size <= PAGE;
+}
+
 int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t offset, unsigned size, uint64_t *val)
 {
-	unsigned off = (unsigned)(offset % PAGE);
+	unsigned off;
 
 	*val = 0;
-	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return -EINVAL;
-	if (offset >= VIRTIO_PCI_BAR_SIZE || off + size > PAGE)
+	if (!bar_access_ok(offset, size, &off))
 		return -EINVAL;
 	switch (offset - off) {
 	case VIRTIO_PCI_COMMON_OFF:
@@ -405,11 +412,9 @@ int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t offset, unsigned size, u
 
 int virtio_pci_bar_write(struct virtio_pci *vp, uint64_t offset, unsigned size, uint64_t val)
 {
-	unsigned off = (unsigned)(offset % PAGE);
+	unsigned off;
 
-	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return -EINVAL;
-	if (offset >= VIRTIO_PCI_BAR_SIZE || off + size > PAGE)
+	if (!bar_access_ok(offset, size, &off))
 		return -EINVAL;
 	switch (offset - off) {
 	case VIRTIO_PCI_COMMON_OFF:
