@@ -36,3 +36,8 @@ uintptr_t rt_cpu_ist_top(unsigned int cpu)
 {
 	return (uintptr_t)rt_stacks[cpu] + RT_IST_STACK_SIZE;
 }
+
+uintptr_t rt_cpu_stack_guard(unsigned int cpu)
+{
+	return (uintptr_t)rt_stacks[cpu] + RT_IST_STACK_SIZE;
+}

@@ -15,7 +15,8 @@ rt_entry:
 	cmp $RT_MAX_CPUS, %rdi
 	jae 1f
 	/* RSP = rt_stacks + (index + 1) * RT_CPU_STACKS_SIZE: the top of
-	 * this vCPU's block, 16-byte aligned as the C ABI wants before a call. */
+	 * this vCPU's block (its main stack), 16-byte aligned as the C ABI
+	 * wants before a call. */
 	lea 1(%rdi), %rax
 	imul $RT_CPU_STACKS_SIZE, %rax, %rax
 	lea rt_stacks(%rip), %rsp

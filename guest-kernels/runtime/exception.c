@@ -45,6 +45,17 @@ static void print_registers(const struct rt_frame *f)
 		  rt_read_cr4());
 }
 
+/* A fault address on a stack guard page means that stack overflowed. */
+static void print_stack_hint(uint64_t cr2)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < RT_MAX_CPUS; cpu++)
+		if (cr2 - rt_cpu_stack_guard(cpu) < RT_GUARD_SIZE)
+			rt_printf("rt:   cr2 is vCPU %u's stack guard page: its "
+				  "stack overflowed\n", cpu);
+}
+
 void rt_exception_report(const struct rt_frame *f)
 {
 	unsigned int cpu = rt_cpu_index();
@@ -63,6 +74,7 @@ void rt_exception_report(const struct rt_frame *f)
 		  "rip=0x%lx cr2=0x%lx\n", cpu, rt_vector_name(v), v,
 		  f->error_code, f->rip, cr2);
 	print_registers(f);
+	print_stack_hint(cr2);
 	rt_abort(test_desc.name, "unexpected exception %s (vector %u) error=0x%lx "
 		 "at rip 0x%lx cr2=0x%lx on vCPU %u", rt_vector_name(v), v,
 		 f->error_code, f->rip, cr2, cpu);

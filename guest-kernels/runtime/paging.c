@@ -8,6 +8,7 @@
  * safe because an entry goes from not-present to present in one store.
  */
 #include <stddef.h>
+#include "rt/cpu.h"
 #include "rt/layout.h"
 #include "rt/memory.h"
 #include "rt/paging.h"
@@ -20,6 +21,8 @@
 #define PTE_PCD  (1ull << 4)
 #define PTE_PS   (1ull << 7)      /* in a PD entry: a 2 MiB page */
 #define PTE_ADDR 0x000ffffffffff000ull
+
+extern const char rt_image_end[];
 
 static uint64_t *pml4;
 static struct rt_spinlock lock = RT_SPINLOCK_INIT;
@@ -67,21 +70,39 @@ static int map_page(uint64_t va, uint64_t pa, uint64_t flags, bool large)
 	return 0;
 }
 
+/* Clears the 4 KiB mapping of va (which must be mapped with 4 KiB pages). */
+static void unmap_small_page(uint64_t va)
+{
+	uint64_t *t = pml4;
+	unsigned int level;
+
+	for (level = 4; level > 1; level--)
+		t = (uint64_t *)(uintptr_t)(t[index_at(va, level)] & PTE_ADDR);
+	t[index_at(va, 1)] = 0;
+}
+
 int rt_paging_build(uint64_t mem_bytes)
 {
+	/* The image's 2 MiB pages are split so that the stack guard pages
+	 * (rt/layout.h) can be left out. */
+	uint64_t small_end = ((uintptr_t)rt_image_end + RT_LARGE_PAGE_SIZE - 1) &
+			     ~(uint64_t)(RT_LARGE_PAGE_SIZE - 1);
 	uint64_t a = 0;
+	unsigned int cpu;
 
 	pml4 = rt_page_alloc();
 	if (!pml4)
 		return -1;
 	while (a < mem_bytes) {
-		bool large = !(a % RT_LARGE_PAGE_SIZE) &&
+		bool large = a >= small_end && !(a % RT_LARGE_PAGE_SIZE) &&
 			     a + RT_LARGE_PAGE_SIZE <= mem_bytes;
 
 		if (map_page(a, a, PTE_RW, large))
 			return -1;
 		a += large ? RT_LARGE_PAGE_SIZE : RT_PAGE_SIZE;
 	}
+	for (cpu = 0; cpu < RT_MAX_CPUS; cpu++)
+		unmap_small_page(rt_cpu_stack_guard(cpu));
 	return 0;
 }
 

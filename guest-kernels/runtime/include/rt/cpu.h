@@ -17,5 +17,7 @@ unsigned int rt_nr_cpus(void);
 /* Top (initial RSP) of vCPU cpu's main and IST stacks. */
 uintptr_t rt_cpu_stack_top(unsigned int cpu);
 uintptr_t rt_cpu_ist_top(unsigned int cpu);
+/* The unmapped page between them. */
+uintptr_t rt_cpu_stack_guard(unsigned int cpu);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * rt/paging.h - the runtime's own page tables: RAM [0, mem_bytes) mapped
- * 1:1 (2 MiB pages where aligned, 4 KiB for a tail), readable, writable,
- * executable, kernel-only; nothing else is mapped until a test asks.
+ * 1:1 (2 MiB pages where aligned, 4 KiB for the image and a tail),
+ * readable, writable, executable, kernel-only, except the stack guard
+ * pages (rt/layout.h); nothing else is mapped until a test asks.
  */
 #ifndef RT_PAGING_H
 #define RT_PAGING_H
