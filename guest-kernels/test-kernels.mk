@@ -54,3 +54,19 @@ ALL += $(GK_ELFS)
 test-kernels: $(GK_ELFS)
 
 -include $(GK_RT_OBJS:.o=.d) $(GK_TEST_OBJS:.o=.d)
+
+# Host unit tests of the runtime's pure modules: runtime/tests/test_<x>.c
+# includes the module sources it tests, built with ASan and UBSan like the
+# hypervisor's.
+GK_UNIT_SRCS := $(wildcard $(GK_DIR)/runtime/tests/test_*.c)
+GK_UNIT_TESTS := $(patsubst $(GK_DIR)/runtime/tests/test_%.c,$(BUILD)/tests/unit/rt_%,$(GK_UNIT_SRCS))
+
+$(BUILD)/tests/unit/rt_%: $(GK_DIR)/runtime/tests/test_%.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -DHOST_TEST $(GK_INCLUDES) -Ici -MMD -MP \
+		-o $@ $< $(HOST_LDFLAGS)
+
+UNIT_TESTS += $(GK_UNIT_TESTS)
+
+-include $(GK_UNIT_TESTS:=.d)

@@ -123,7 +123,7 @@ static void convert(rt_sink_fn sink, void *ctx, char c, struct spec *spec,
 		emit_padded(sink, ctx, spec, "", p, (size_t)(end - p));
 		break;
 	case 'p':
-		spec->width = 16;
+		spec->width = 18;         /* "0x" and 16 digits */
 		spec->zero = true;
 		p = to_digits((uintptr_t)va_arg(*ap, void *), 16, false, end);
 		emit_padded(sink, ctx, spec, "0x", p, (size_t)(end - p));
