@@ -96,26 +96,32 @@ static void sample_clocks(struct deadline_run *r, uint64_t *tsc, uint64_t *hc)
 	*hc = h;
 }
 
-/* Waits for the run to end: HLT until halfway, then spinning. */
+/* Waits for the run to end: HLT until halfway, then spinning with
+ * interrupts on. The HLT phase checks `done` with interrupts off, so a
+ * tick between the check and the HLT still wakes it (rt_safe_halt). */
 static void deadline_wait(struct deadline_run *r, uint64_t start)
 {
 	uint64_t half = start + (r->end - start) / 2, overdue = rt_ns_to_tsc(OVERDUE_NS);
 	uint64_t tsc = 0, hc = 0;
 
+	while (!r->done && tsc < half) {
+		sample_clocks(r, &tsc, &hc);
+		if (tsc > r->deadline + overdue) {
+			r->overdue = true;
+			return;
+		}
+		rt_safe_halt();
+	}
+	rt_irq_enable();
 	while (!r->done) {
 		sample_clocks(r, &tsc, &hc);
 		if (tsc > r->deadline + overdue) {
 			r->overdue = true;
 			break;
 		}
-		if (tsc < half) {
-			rt_safe_halt();
-		} else {
-			rt_irq_enable();
-			rt_pause();
-			rt_irq_disable();
-		}
+		rt_pause();
 	}
+	rt_irq_disable();
 }
 
 static void run_deadline(struct deadline_run *r, uint64_t period_ns,
