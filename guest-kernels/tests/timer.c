@@ -96,31 +96,30 @@ static void sample_clocks(struct deadline_run *r, uint64_t *tsc, uint64_t *hc)
 	*hc = h;
 }
 
+/* Samples both clocks; true (and r->overdue set) once the armed deadline
+ * is more than OVERDUE_NS behind. */
+static bool tick_overdue(struct deadline_run *r, uint64_t *tsc, uint64_t *hc)
+{
+	sample_clocks(r, tsc, hc);
+	if (*tsc > r->deadline + rt_ns_to_tsc(OVERDUE_NS))
+		r->overdue = true;
+	return r->overdue;
+}
+
 /* Waits for the run to end: HLT until halfway, then spinning with
  * interrupts on. The HLT phase checks `done` with interrupts off, so a
  * tick between the check and the HLT still wakes it (rt_safe_halt). */
 static void deadline_wait(struct deadline_run *r, uint64_t start)
 {
-	uint64_t half = start + (r->end - start) / 2, overdue = rt_ns_to_tsc(OVERDUE_NS);
-	uint64_t tsc = 0, hc = 0;
+	uint64_t half = start + (r->end - start) / 2, tsc = 0, hc = 0;
 
-	while (!r->done && tsc < half) {
-		sample_clocks(r, &tsc, &hc);
-		if (tsc > r->deadline + overdue) {
-			r->overdue = true;
-			return;
-		}
+	while (!r->done && !tick_overdue(r, &tsc, &hc) && tsc < half)
 		rt_safe_halt();
-	}
+	if (r->overdue)
+		return;
 	rt_irq_enable();
-	while (!r->done) {
-		sample_clocks(r, &tsc, &hc);
-		if (tsc > r->deadline + overdue) {
-			r->overdue = true;
-			break;
-		}
+	while (!r->done && !tick_overdue(r, &tsc, &hc))
 		rt_pause();
-	}
 	rt_irq_disable();
 }
 
