@@ -254,6 +254,8 @@ int domain_start(struct domain *d)
 		return -EBUSY;
 	}
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
+	/* Logged before any vCPU can run, so it never follows a crash line. */
+	log_info("domain d%u '%s': running", d->id, d->cfg.name);
 	uint64_t sf = sched_lock_irqsave();
 	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
 		if (d->vcpus[i]->wait_sipi)
@@ -265,7 +267,6 @@ int domain_start(struct domain *d)
 	sched_unlock_irqrestore(sf);
 	spin_unlock_irqrestore(&domain_lock, f);
 	schedule_send_kicks(kicks);
-	log_info("domain d%u '%s': running", d->id, d->cfg.name);
 	return 0;
 }
 
@@ -355,6 +356,7 @@ int domain_unpause(struct domain *d)
 		return -EBUSY;
 	}
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
+	log_info("domain d%u '%s': running (unpaused)", d->id, d->cfg.name);
 	uint64_t sf = sched_lock_irqsave();
 	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
@@ -367,7 +369,6 @@ int domain_unpause(struct domain *d)
 	sched_unlock_irqrestore(sf);
 	spin_unlock_irqrestore(&domain_lock, f);
 	schedule_send_kicks(kicks);
-	log_info("domain d%u '%s': running (unpaused)", d->id, d->cfg.name);
 	return 0;
 }
 

@@ -59,14 +59,13 @@ static enum virt_action exit_gp(struct vcpu *v)
 	return VIRT_CONTINUE;
 }
 
-static enum virt_action exit_invd(struct vcpu *v)
+/* INVD and WBINVD are no-ops: the caches are the host's, and a guest may
+ * not flush them for everyone. QEMU's SVM reports INVD as a WBINVD exit,
+ * so either exit accepts either instruction (both are two bytes). */
+static enum virt_action exit_cache_flush(struct vcpu *v)
 {
-	/* No-op: caches are the host's; a guest may not flush them for all. */
-	return svm_skip_insn(v, op_invd, sizeof(op_invd)) ? VIRT_CONTINUE : VIRT_STOPPED;
-}
-
-static enum virt_action exit_wbinvd(struct vcpu *v)
-{
+	if (svm_insn_length(v, op_invd, sizeof(op_invd)) > 0)
+		return svm_skip_insn(v, op_invd, sizeof(op_invd)) ? VIRT_CONTINUE : VIRT_STOPPED;
 	return svm_skip_insn(v, op_wbinvd, sizeof(op_wbinvd)) ? VIRT_CONTINUE : VIRT_STOPPED;
 }
 
@@ -207,6 +206,16 @@ static enum virt_action exit_ioio(struct vcpu *v)
 	return VIRT_CONTINUE;
 }
 
+static enum virt_action exit_write_cr0(struct vcpu *v)
+{
+	return svm_exit_cr_write(v, 0);
+}
+
+static enum virt_action exit_write_cr4(struct vcpu *v)
+{
+	return svm_exit_cr_write(v, 4);
+}
+
 static enum virt_action exit_vintr(struct vcpu *v)
 {
 	/* The interrupt window opened; svm_inject_pending() injects next. */
@@ -257,6 +266,8 @@ static enum virt_action exit_npf(struct vcpu *v)
 }
 
 static const exit_handler handlers[] = {
+	[SVM_EXIT_WRITE_CR0] = exit_write_cr0,
+	[SVM_EXIT_WRITE_CR0 + 4] = exit_write_cr4,
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_SMI] = exit_nothing,
@@ -265,7 +276,7 @@ static const exit_handler handlers[] = {
 	[SVM_EXIT_RDPMC] = exit_gp,
 	[SVM_EXIT_CPUID] = exit_cpuid,
 	[SVM_EXIT_RSM] = exit_ud,
-	[SVM_EXIT_INVD] = exit_invd,
+	[SVM_EXIT_INVD] = exit_cache_flush,
 	[SVM_EXIT_HLT] = exit_hlt,
 	[SVM_EXIT_INVLPGA] = exit_ud,
 	[SVM_EXIT_IOIO] = exit_ioio,
@@ -281,7 +292,7 @@ static const exit_handler handlers[] = {
 	[SVM_EXIT_CLGI] = exit_ud,
 	[SVM_EXIT_SKINIT] = exit_ud,
 	[SVM_EXIT_ICEBP] = exit_ud,
-	[SVM_EXIT_WBINVD] = exit_wbinvd,
+	[SVM_EXIT_WBINVD] = exit_cache_flush,
 	[SVM_EXIT_MONITOR] = exit_ud,
 	[SVM_EXIT_MWAIT] = exit_ud,
 	[SVM_EXIT_MWAIT_COND] = exit_ud,
@@ -297,7 +308,7 @@ enum virt_action svm_handle_exit(struct vcpu *v)
 		return exit_npf(v);
 	if (code < ARRAY_SIZE(handlers) && handlers[code])
 		return handlers[code](v);
-	if (code == SVM_EXIT_INVALID)
+	if (code == SVM_EXIT_INVALID || code == 0xffffffffu)
 		domain_crash(v->dom, "VMRUN refused vcpu%u's state (invalid guest state)", v->id);
 	else
 		domain_crash(v->dom, "unexpected exit %#lx on vcpu%u (info %#lx %#lx)",

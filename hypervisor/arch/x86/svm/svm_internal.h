@@ -32,6 +32,9 @@ void svm_inject_pending(struct vcpu *v);
  * again, and an interrupt the CPU accepted is acknowledged. */
 void svm_events_after_exit(struct vcpu *v);
 
+/* CR0/CR4 write intercepts (svm_cr.c). */
+enum virt_action svm_exit_cr_write(struct vcpu *v, unsigned cr);
+
 /* Exit dispatch (svm_exit.c). */
 enum virt_action svm_handle_exit(struct vcpu *v);
 

@@ -4,6 +4,7 @@
  *
  * Intercepts (what the guest may not do by itself):
  *   - physical interrupts, NMI, SMI, INIT: the host takes them (after STGI)
+ *   - CR0 and CR4 writes, checked as the CPU would (svm_cr.c)
  *   - CPUID, MSRs (permission map: a few pass through, see svm_domain.c),
  *     I/O ports (all), HLT, VMMCALL, XSETBV, INVD, WBINVD, RDPMC
  *   - every SVM instruction (VMRUN is required by hardware; the guest sees
@@ -34,6 +35,7 @@ static void init_intercepts(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->arch.vmcb->control;
 
+	c->intercept_cr = (1u << (16 + 0)) | (1u << (16 + 4));  /* CR0, CR4 writes */
 	c->intercept_misc1 = INTERCEPT1_INTR | INTERCEPT1_NMI | INTERCEPT1_SMI |
 		INTERCEPT1_INIT | INTERCEPT1_RDPMC | INTERCEPT1_CPUID |
 		INTERCEPT1_RSM | INTERCEPT1_INVD | INTERCEPT1_HLT |
@@ -239,7 +241,13 @@ enum virt_action virt_vcpu_enter(struct vcpu *v)
 	vmcb->control.tlb_control = TLB_CONTROL_NONE;
 	a->exits++;
 	svm_events_after_exit(v);
-	return svm_handle_exit(v);
+	uint64_t exit_rip = a->regs.rip;
+	enum virt_action act = svm_handle_exit(v);
+	/* An instruction the hypervisor completed for the guest ends any
+	 * interrupt shadow it stood in (STI; HLT must not keep the shadow). */
+	if (a->regs.rip != exit_rip)
+		vmcb->control.int_state &= ~INT_STATE_SHADOW;
+	return act;
 }
 
 unsigned virt_guest_cpl(struct vcpu *v)
