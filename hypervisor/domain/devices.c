@@ -19,7 +19,7 @@ int domain_add_mmio(struct domain *d, const struct vdev_mmio *m)
 {
 	if (d->nr_mmio == DOMAIN_MAX_MMIO)
 		return -ENOSPC;
-	d->mmio[d->nr_mmio++] = *m;
+	d->mmio[d->nr_mmio++] = m;
 	return 0;
 }
 
@@ -55,10 +55,18 @@ bool domain_pio_out(struct domain *d, uint16_t port, unsigned size, uint32_t val
 	return true;
 }
 
+/* A range read while another vCPU may be moving it (a BAR write, under
+ * dev_lock) can be stale; the device checks every offset again under
+ * dev_lock, so a stale hit is an access it refuses, never a wrong device
+ * state. */
 const struct vdev_mmio *domain_mmio_find(struct domain *d, uint64_t gpa)
 {
-	for (unsigned i = 0; i < d->nr_mmio; i++)
-		if (gpa >= d->mmio[i].base && gpa - d->mmio[i].base < d->mmio[i].size)
-			return &d->mmio[i];
+	for (unsigned i = 0; i < d->nr_mmio; i++) {
+		const struct vdev_mmio *m = d->mmio[i];
+		uint64_t base = __atomic_load_n(&m->base, __ATOMIC_RELAXED);
+		uint64_t size = __atomic_load_n(&m->size, __ATOMIC_RELAXED);
+		if (size && gpa >= base && gpa - base < size)
+			return m;
+	}
 	return NULL;
 }

@@ -1,33 +1,39 @@
 /*
  * dom_console.c - domain console lines on the serial console (see
- * hv/dom_console.h). Each vCPU builds its own line, so two vCPUs writing
- * at once never mix within a line.
+ * hv/dom_console.h). Each source (a vCPU, a device) builds its own line,
+ * so two sources writing at once never mix within a line.
  */
 #include "hv/dom_console.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/log.h"
 
-static void flush_line(struct vcpu *v)
+static void flush_line(struct domain *d, struct dom_console_line *l)
 {
-	log_raw("[d%u %s] %.*s\n", v->dom->id, v->dom->cfg.name, (int)v->line_len, v->line);
-	v->line_len = 0;
+	log_raw("[d%u %s] %.*s\n", d->id, d->cfg.name, (int)l->len, l->buf);
+	l->len = 0;
 }
 
-void dom_console_write(struct vcpu *v, const char *buf, size_t n)
+void dom_console_feed(struct domain *d, struct dom_console_line *l,
+		      const char *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = buf[i];
 		if (c == '\n') {
-			flush_line(v);
+			flush_line(d, l);
 			continue;
 		}
 		if (c == '\r')
 			continue;
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			c = '?';
-		v->line[v->line_len++] = c;
-		if (v->line_len == VCPU_LINE_MAX)
-			flush_line(v);
+		l->buf[l->len++] = c;
+		if (l->len == DOM_CONSOLE_LINE_MAX)
+			flush_line(d, l);
 	}
+}
+
+void dom_console_write(struct vcpu *v, const char *buf, size_t n)
+{
+	dom_console_feed(v->dom, &v->console, buf, n);
 }

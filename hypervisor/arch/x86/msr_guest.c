@@ -15,6 +15,7 @@
 #define MSR_PATCH_LEVEL    0x0000008b
 #define MSR_TSC_DEADLINE   0x000006e0
 #define MSR_AMD_HWCR       0xc0010015
+#define MSR_AMD_NB_CFG     0xc001001f   /* Linux's amd_bus.c sets a bit */
 #define  HWCR_TSC_FREQ_SEL (1ull << 24)
 
 static uint64_t apic_base_value(struct vcpu *v)
@@ -44,6 +45,9 @@ int x86_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_AMD_HWCR:
 		*val = HWCR_TSC_FREQ_SEL;   /* the TSC runs at the P0 rate */
 		return 0;
+	case MSR_AMD_NB_CFG:
+		*val = 0;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -65,6 +69,7 @@ int x86_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		vlapic_set_tsc_deadline(v, val);
 		return 0;
 	case MSR_PATCH_LEVEL:
+	case MSR_AMD_NB_CFG:        /* no northbridge to configure */
 		return 0;
 	default:
 		return -EINVAL;

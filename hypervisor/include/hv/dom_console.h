@@ -10,9 +10,21 @@
 #include <stddef.h>
 
 struct vcpu;
+struct domain;
 
-/* Appends bytes written by vCPU v; complete lines are printed at once, a
- * line longer than VCPU_LINE_MAX is split. */
+#define DOM_CONSOLE_LINE_MAX 256
+
+/* A line being assembled from one source (a vCPU's hypercalls, a device). */
+struct dom_console_line {
+	char buf[DOM_CONSOLE_LINE_MAX];
+	unsigned len;
+};
+
+/* Appends bytes from one source of domain d; complete lines are printed
+ * at once, a line longer than DOM_CONSOLE_LINE_MAX is split. */
+void dom_console_feed(struct domain *d, struct dom_console_line *line,
+		      const char *buf, size_t n);
+/* Bytes written by vCPU v through the console hypercall. */
 void dom_console_write(struct vcpu *v, const char *buf, size_t n);
 
 #endif

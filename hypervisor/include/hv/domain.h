@@ -104,7 +104,8 @@ struct domain {
 	struct spinlock dev_lock;
 	struct vdev_pio pio[DOMAIN_MAX_PIO];    /* create */
 	unsigned nr_pio;                        /* create */
-	struct vdev_mmio mmio[DOMAIN_MAX_MMIO]; /* create */
+	const struct vdev_mmio *mmio[DOMAIN_MAX_MMIO]; /* create; the ranges
+					* themselves may move (PCI BARs) */
 	unsigned nr_mmio;                       /* create */
 	struct linux_platform *platform;        /* create: Linux devices */
 };
@@ -123,7 +124,9 @@ struct domain_loader {
 
 const struct domain_loader *domain_loader_for(enum domain_kind kind);
 
-/* Registers a device's ports or MMIO range (domain creation only). */
+/* Registers a device's ports (copied) or MMIO range (by reference: the
+ * device may move it, e.g. when the guest rewrites a BAR). Domain
+ * creation only. */
 int domain_add_pio(struct domain *d, const struct vdev_pio *p);
 int domain_add_mmio(struct domain *d, const struct vdev_mmio *m);
 /* Calls the device at a port; false if no device has it. */

@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include "hv/sched.h"
 #include "x86/vcpu_arch.h"
+#include "hv/dom_console.h"
 
 struct domain;
 
-#define VCPU_LINE_MAX 256
 
 /* "Wake this halted vCPU at deadline": an entry in one pCPU's timer heap
  * (schedule.c). Protected by that heap's lock. */
@@ -42,8 +42,7 @@ struct vcpu {
 					* to run it waits for -1 (schedule.c) */
 	struct vcpu_wake_timer wake;   /* see above */
 	struct arch_vcpu arch;         /* owner */
-	char line[VCPU_LINE_MAX];      /* owner: console line being built */
-	unsigned line_len;             /* owner */
+	struct dom_console_line console; /* owner: line being written */
 };
 
 /* Runs v on this pCPU until it halts, yields, its domain stops, or this
