@@ -73,8 +73,8 @@
 /* A domain may warp while it is at most this much of its own CPU time
  * ahead of the fair-share clock. */
 #define SCHED_WARP_ALLOW_NS SCHED_WARP_NS
-/* CPU time (of its own) a domain that slept may be ahead of the others
- * when it wakes; also the lead of a woken vCPU over its siblings. */
+/* CPU time a vCPU that slept may be behind its domain's others when it is
+ * queued again: the most it can bank against its siblings by sleeping. */
 #define SCHED_LAG_NS SCHED_SLICE_NS
 
 /* ---- Intrusive red-black tree types (operations in sched/rbtree.h) ---- */
