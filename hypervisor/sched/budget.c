@@ -23,20 +23,22 @@
  * released at its rate, like a token bucket of depth B = SCHED_CAP_BURST_NS:
  * by time t of the period, at most min(limit, B + limit * (t - start) / P)
  * may have been used. So a capped domain's use is spread over the period
- * instead of crowding out others at its start, any window of length W sees
- * at most cap * W + B, and every period (hence every window made of whole
- * periods) at most its limit.
+ * instead of crowding out others at its start, and every period (hence
+ * every window made of whole periods) uses at most its limit.
  *
  * Leases keep this exact across pCPUs without cross-pCPU timers: a vCPU of
- * a budgeted domain is picked with a lease no longer than the release allows
- * by the lease's end (counting its siblings' leases as used by then) and
- * ending no later than the end of the period; when the run ends the lease is replaced
- * by the time really used. A domain with vCPUs waiting but less than
- * SCHED_MIN_RUN_NS to lease (or than what is left of its limit, if less) is
- * throttled: out of the run queues, in s->throttled keyed by the time its budget is released
- * again, or earlier if a lease comes back unused. If a pCPU stops a run late
- * (its timer fired after the period end) the excess is charged to the next
- * period, so the long-run rate stays within the cap.
+ * a budgeted domain is picked with a lease no longer than the release
+ * allows by the lease's end (counting its siblings' leases as used by then)
+ * and ending no later than the end of the period; when the run ends the
+ * lease is replaced by the time really used. A domain with vCPUs waiting
+ * but less than SCHED_MIN_RUN_NS to lease (or than what is left of its
+ * limit, if less) is throttled: out of the run queues, in s->throttled
+ * keyed by the time its budget is released again, or earlier if a lease
+ * comes back unused. If a pCPU stops a run late (its timer fired after the
+ * period end) the excess is charged to the next period, so the long-run
+ * rate stays within the cap. Because a lease is fitted at its end, use may
+ * run ahead of the release by up to a slice at the rate: any window of
+ * length W sees at most cap * (W + 2 S) + B (docs/scheduler.md).
  *
  * Periods roll lazily: a domain settles the periods that passed when it is
  * next touched, in O(1) however many passed. Leases still out at a roll

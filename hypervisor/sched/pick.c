@@ -2,8 +2,8 @@
  * pick.c - the decision: what a pCPU runs next and until when.
  *
  * sched_pick(p, now) ends the run on p (charging it exactly: vCPU time,
- * domain vtime and reserved-rate clock, budget lease), requeues that vCPU if it is still
- * runnable, and picks by class:
+ * domain vtime and reserved-rate clock, budget lease), requeues that vCPU
+ * if it is still runnable, and picks by class:
  *   1. RESERVED: the first domain of s->reserved if it is eligible (behind
  *      its reserved rate); run length from reserve.c;
  *   2. WARP: the first domain of s->warped (least vtime among domains with
@@ -14,14 +14,15 @@
  *      else waits, otherwise unbounded;
  * and from that domain its best vCPU (runq.c). A reserved or warp pick
  * takes the pCPU of the least deserving fair-share run rather than this
- * one if this one would go to a more deserving domain (pick_displace). The length is then cut to
- * the domain's budget lease and period end (budget.c), charged ahead to
- * vtime, and the deadline is the end of the run, or earlier if a
- * throttled domain gets budget back or a waiting reservation falls due and
- * no other pCPU decides by then. An idle pCPU needs a timer only for such
- * events.
+ * one if this one would go to a more deserving domain (pick_displace).
+ * The length is then cut to the domain's budget lease and period end
+ * (budget.c), charged ahead to vtime, and the deadline is the end of the
+ * run, or earlier if a throttled domain gets budget back or a waiting
+ * reservation falls due and no other pCPU decides by then. An idle pCPU
+ * needs a timer only for such events.
  *
- * Cost: O(log n) tree operations, a constant number of them per decision.
+ * Cost: a constant number of O(log n) tree operations per decision, plus
+ * O(pCPUs) scans (at most 64) for displacement and deadlines.
  *
  * Locking: caller holds the scheduler lock. Ordering: the run on p is
  * charged before the new pick, so the ended run's vCPU competes with its

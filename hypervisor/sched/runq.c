@@ -15,10 +15,11 @@
  *     the domain is still within its share (sched_vt_may_warp, re-checked
  *     at every charge, so that many vCPUs waking at once cannot take more
  *     than the share either), and in s->reserved too if it has a
- *     reservation its running vCPUs do not cover (by rkey); a domain with RUNNABLE or RUNNING vCPUs, not
- *     throttled, is in s->byweight (by weight: the least weight competing
- *     sets the granularity of svt, see vtime.c; the count and weight sum of
- *     these domains scale fair-share run lengths, see pick.c).
+ *     reservation its running vCPUs do not cover (by rkey);
+ *   - a domain with RUNNABLE or RUNNING vCPUs, not throttled, is in
+ *     s->byweight (by weight: the least weight competing sets the step of
+ *     svt, see vtime.c; the count and weight sum of these domains scale
+ *     fair-share run lengths, see pick.c).
  * A balanced tree rather than a heap because a domain's key changes at
  * every run of its vCPUs and it must then be moved, which a tree does
  * in O(log n) without an index; a tree also gives the first element in

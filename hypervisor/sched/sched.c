@@ -11,10 +11,11 @@
  *     others share the rest by weight: this is the water-filling of
  *     entitlement.c, with each vCPU limited to one pCPU. Within a domain,
  *     its vCPUs share equally (runq.c).
- *   - Latency (vtime.c, runq.c, place.c). A vCPU that wakes from a block
- *     while its domain is within its share is warped: it is picked before
- *     any fair-share run, preempting one, for up to SCHED_WARP_NS. All its
- *     time is still charged, so waking often buys latency, not share.
+ *   - Latency (vcpu.c, runq.c, place.c, pick.c). A vCPU that wakes from a
+ *     block while it and its domain are within their shares is warped: it
+ *     is picked ahead of fair-share order, preempting the least deserving
+ *     fair-share run, for up to SCHED_WARP_NS. All its time is still
+ *     charged, so waking often buys latency, not share.
  *   - Reservations (reserve.c). A reserved-rate clock per domain; a domain
  *     behind it is served first (earliest-deadline-first on that clock).
  *     Its run time also counts in its vtime, so a reservation is a floor
@@ -27,11 +28,18 @@
  *   - Work conservation: a pCPU idles only when no unthrottled vCPU is
  *     RUNNABLE; a vCPU that becomes RUNNABLE kicks an idle pCPU (place.c).
  *   - Tickless: a pCPU is given a deadline only when a decision is due:
- *     end of a slice while others wait, end of a lease, a reservation or a
- *     period start falling due. A lone vCPU runs with no timer at all.
+ *     end of a slice while others wait, end of a lease, or (for one pCPU)
+ *     a reservation or a throttled budget falling due. A lone vCPU runs
+ *     with no timer at all; when something starts waiting, the pCPUs
+ *     without a timer are kicked.
+ *
+ * Files: vtime.c (fair share), reserve.c (reservations), budget.c (caps,
+ * burst credits), runq.c (queues), pick.c (decisions), place.c (kicks),
+ * vcpu.c and domain.c (the interface's state changes), account.c
+ * (accounting), entitlement.c (water-filling), rbtree.c (the tree).
  *
  * Invariants: a vCPU is RUNNING on at most one pCPU (s->pcpu[v->pcpu].curr
- * == v exactly when RUNNING); a RUNNABLE vCPU is in its domain's runq;
+ * == v exactly when RUNNING); a RUNNABLE vCPU is in its domain's queues;
  * global tree membership follows sched_runq_update(); every run is charged
  * exactly once, for its real length, when it ends.
  *

@@ -90,6 +90,7 @@ void sched_vcpu_block(struct sched *s, struct sched_vcpu *v, uint64_t now)
 	now = sched_clock(s, now);
 	sched_budget_due(s, now);
 	if (v->state == SCHED_RUNNING) {
+		sched_kick(s, (unsigned)v->pcpu); /* in case the caller is not it */
 		sched_stop(s, &s->pcpu[v->pcpu], SCHED_BLOCKED, now);
 		return;
 	}

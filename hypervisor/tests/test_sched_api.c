@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sched_sim/testing.h"
 #include "sched_sim/module.c"
 
 #define MS 1000000ull
@@ -16,16 +17,6 @@ static struct sched s;
 static struct sched_dom doms[8];
 static struct sched_vcpu vcpus[32];
 
-static struct sched_params params(uint32_t w, uint32_t r, uint32_t c)
-{
-	struct sched_params p;
-
-	sched_params_default(&p);
-	p.weight = w;
-	p.reservation = r;
-	p.cap = c;
-	return p;
-}
 
 static void test_init(void)
 {
@@ -71,7 +62,7 @@ static void test_params_check(void)
 
 static void test_admission(void)
 {
-	struct sched_params p = params(256, 150, 0), q;
+	struct sched_params p = sched_test_params(256, 150, 0), q;
 
 	unit_begin("api_admission_control");
 	sched_init(&s, 2);
@@ -86,10 +77,10 @@ static void test_admission(void)
 	UNIT_CHECK(sched_dom_add(&s, &doms[2], &p, 4, 0) == 0);
 	/* Raising a reservation at run time goes through admission too, and a
 	 * refusal changes nothing. */
-	q = params(512, 10, 0);
+	q = sched_test_params(512, 10, 0);
 	UNIT_CHECK(sched_dom_set_params(&s, &doms[2], &q, 0) == -ENOSPC);
 	UNIT_CHECK(doms[2].params.weight == 256 && s.reserved_pct == 200);
-	q = params(512, 100, 0);
+	q = sched_test_params(512, 100, 0);
 	UNIT_CHECK(sched_dom_set_params(&s, &doms[0], &q, 0) == 0); /* 150 -> 100 */
 	q.reservation = 50;
 	UNIT_CHECK(sched_dom_set_params(&s, &doms[2], &q, 0) == 0);
@@ -107,7 +98,7 @@ static void test_admission(void)
 
 static void test_vcpu_lifecycle(void)
 {
-	struct sched_params p = params(256, 0, 0);
+	struct sched_params p = sched_test_params(256, 0, 0);
 	uint64_t dl;
 
 	unit_begin("api_vcpu_add_remove");
@@ -133,7 +124,7 @@ static void test_vcpu_lifecycle(void)
 
 static void test_accounting(void)
 {
-	struct sched_params p = params(256, 0, 0);
+	struct sched_params p = sched_test_params(256, 0, 0);
 	struct sched_stats st, ds;
 	uint64_t dl;
 
@@ -160,7 +151,7 @@ static void test_accounting(void)
 
 static void test_deadlines_and_kicks(void)
 {
-	struct sched_params p = params(256, 0, 0);
+	struct sched_params p = sched_test_params(256, 0, 0);
 	uint64_t dl, k;
 
 	unit_begin("api_tickless_alone_sliced_when_contended");
@@ -197,7 +188,7 @@ static void test_deadlines_and_kicks(void)
 /* A vCPU is never picked by two pCPUs, and a blocked one never. */
 static void test_never_twice(void)
 {
-	struct sched_params p = params(256, 0, 0);
+	struct sched_params p = sched_test_params(256, 0, 0);
 	uint64_t dl, now = 0;
 	bool ok = true;
 
@@ -234,7 +225,7 @@ static void test_never_twice(void)
 
 static void test_yield(void)
 {
-	struct sched_params p = params(256, 0, 0);
+	struct sched_params p = sched_test_params(256, 0, 0);
 	uint64_t dl;
 
 	unit_begin("api_yield_lets_siblings_first");
@@ -254,7 +245,7 @@ static void test_yield(void)
 
 static void test_clock_backwards(void)
 {
-	struct sched_params p = params(256, 0, 0);
+	struct sched_params p = sched_test_params(256, 0, 0);
 	struct sched_stats st;
 	uint64_t dl;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sched_sim/testing.h"
 #include "../sched/entitlement.c"
 
 #define MAXN 64
@@ -17,14 +18,6 @@ static double dmin(double a, double b) { return a < b ? a : b; }
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double dabs(double a) { return a < 0 ? -a : a; }
 
-/* Fails the current case with a message that names the seed. */
-static void fail_with(const char *why)
-{
-	if (!unit_state.failed) {
-		unit_state.failed = true;
-		snprintf(unit_state.why, sizeof unit_state.why, "%s", why);
-	}
-}
 
 static struct sched_entitle_in dom(uint32_t w, uint32_t res, uint32_t cap,
 				   uint32_t vcpus, uint32_t demand)
@@ -274,7 +267,7 @@ static void test_random_against_reference(void)
 		n = random_instance(in, &pcpus);
 		if (sched_entitlement(in, n, pcpus, out) != 0) {
 			snprintf(why, sizeof why, "seed %llu: refused", (unsigned long long)seed);
-			fail_with(why);
+			sched_test_fail(why);
 			break;
 		}
 		err = max_error(in, n, pcpus, out);
@@ -283,7 +276,7 @@ static void test_random_against_reference(void)
 			snprintf(why, sizeof why, "seed %llu: error %.2f units, sum %llu",
 				 (unsigned long long)seed, err,
 				 (unsigned long long)sum_of(out, n));
-			fail_with(why);
+			sched_test_fail(why);
 		}
 	}
 	printf("# entitlement: worst error vs reference %.3f units of 0.01 %%\n", worst);
@@ -311,7 +304,7 @@ static void test_monotone_in_weight(void)
 		if (b[k] + 1 < a[k]) {
 			snprintf(why, sizeof why, "seed %llu: domain %u %u -> %u",
 				 (unsigned long long)seed, k, a[k], b[k]);
-			fail_with(why);
+			sched_test_fail(why);
 		}
 	}
 	unit_end();

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sched_sim/testing.h"
 #include "../sched/rbtree.c"
 
 #define N 600
@@ -35,13 +36,6 @@ static bool item_less(const struct sched_rb_node *a, const struct sched_rb_node 
 
 static char why[200];
 
-static void fail_with(const char *msg)
-{
-	if (!unit_state.failed) {
-		unit_state.failed = true;
-		snprintf(unit_state.why, sizeof unit_state.why, "%s", msg);
-	}
-}
 
 /* Black height of the subtree at n, or -1 if any invariant fails below. */
 static int check_node(const struct sched_rb_node *n, const struct sched_rb_node *parent,
@@ -118,7 +112,7 @@ static void test_random_ops(uint64_t seed, uint32_t key_range)
 			sched_rb_erase(&t, &it->node);
 			it->in = false;
 			if (it->node.linked)
-				fail_with("erased node still marked linked");
+				sched_test_fail("erased node still marked linked");
 		} else {
 			it->key = rnd(key_range);
 			it->id = (uint32_t)(it - items);
@@ -128,7 +122,7 @@ static void test_random_ops(uint64_t seed, uint32_t key_range)
 		if (!check_tree(&t)) {
 			snprintf(why, sizeof why, "seed %llu: invariant broken at op %d",
 				 (unsigned long long)seed, op);
-			fail_with(why);
+			sched_test_fail(why);
 		}
 	}
 }

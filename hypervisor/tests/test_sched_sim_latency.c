@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sched_sim/testing.h"
 #include "sched_sim/module.c"
 #include "sched_sim/sim.c"
 #include "sched_sim/workload.c"
@@ -22,22 +23,7 @@
 
 #define MS 1000000ull
 
-static void fail_with(const char *msg)
-{
-	if (!unit_state.failed) {
-		unit_state.failed = true;
-		snprintf(unit_state.why, sizeof unit_state.why, "%s", msg);
-	}
-}
 
-static struct sched_params params(uint32_t w)
-{
-	struct sched_params p;
-
-	sched_params_default(&p);
-	p.weight = w;
-	return p;
-}
 
 static const struct sim_workload cpu = { .kind = SIM_CPU };
 
@@ -56,15 +42,15 @@ static void latency_case(uint64_t seed, unsigned p, unsigned k, uint64_t *worst,
 	struct sched_params pr;
 
 	for (unsigned i = 0; i < 2 * p; i++) {
-		pr = params(128 << (i % 4));
+		pr = sched_test_params(128 << (i % 4), 0, 0);
 		sim_add_dom(sim, &pr, 1, &cpu);
 	}
-	pr = params(256);
+	pr = sched_test_params(256, 0, 0);
 	for (unsigned i = 0; i < k; i++)
 		sim_add_dom(sim, &pr, 1, &io);
 	sim_run(sim, 1000 * MS);
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	*worst = 0;
 	for (unsigned i = 2 * p; i < sim->ndoms; i++) {
 		const struct sim_vcpu *v = &sim->vcpus[sim->doms[i].first_vcpu];
@@ -105,7 +91,7 @@ static void test_warp_latency(void)
 				 "%llu ns > %llu or only %.0f%% warped", 40 + c, p, k,
 				 (unsigned long long)worst, (unsigned long long)bound,
 				 share * 100);
-			fail_with(why);
+			sched_test_fail(why);
 		}
 	}
 	unit_end();
@@ -120,7 +106,7 @@ static void test_waking_often(void)
 	struct sim *sim = sim_new(1, 1000 * MS, 77);
 	struct sim_workload chatty = { .kind = SIM_ONOFF, .period_ns = 200000,
 				       .on_pct = 75 };
-	struct sched_params pr = params(256);
+	struct sched_params pr = sched_test_params(256, 0, 0);
 	uint64_t wakes = 0;
 	double got;
 
@@ -129,7 +115,7 @@ static void test_waking_often(void)
 	sim_add_dom(sim, &pr, 1, &cpu);
 	sim_run(sim, 1000 * MS);
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	for (unsigned i = 0; i < 4; i++)
 		wakes += sim->vcpus[i].wakes;
 	got = sim->doms[0].run_ns / 1e7;
@@ -147,7 +133,8 @@ static void test_idle_capacity(void)
 	 * CPU-bound vCPUs each) take all 4 pCPUs from that moment, to the ns. */
 	struct sim *sim = sim_new(4, 400 * MS, 9);
 	struct sim_workload stops = { .kind = SIM_CPU, .stop_ns = 300 * MS };
-	struct sched_params heavy = params(4096), light = params(256);
+	struct sched_params heavy = sched_test_params(4096, 0, 0);
+	struct sched_params light = sched_test_params(256, 0, 0);
 	uint64_t before, after;
 
 	unit_begin("idle_capacity_reaches_others_within_a_slice");
@@ -159,7 +146,7 @@ static void test_idle_capacity(void)
 	sim_run(sim, 300 * MS + SCHED_SLICE_NS);
 	after = sim->doms[1].run_ns + sim->doms[2].run_ns;
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	UNIT_CHECK(after - before == 4 * SCHED_SLICE_NS);
 	UNIT_CHECK(before < 4 * 300 * MS / 2); /* A had most of it before */
 	sim_free(sim);

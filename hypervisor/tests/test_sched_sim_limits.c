@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sched_sim/testing.h"
 #include "sched_sim/module.c"
 #include "sched_sim/sim.c"
 #include "sched_sim/workload.c"
@@ -24,26 +25,7 @@
 #define MS 1000000ull
 #define P SCHED_PERIOD_NS
 
-static char why[256];
 
-static void fail_with(const char *msg)
-{
-	if (!unit_state.failed) {
-		unit_state.failed = true;
-		snprintf(unit_state.why, sizeof unit_state.why, "%s", msg);
-	}
-}
-
-static struct sched_params params(uint32_t w, uint32_t r, uint32_t c)
-{
-	struct sched_params p;
-
-	sched_params_default(&p);
-	p.weight = w;
-	p.reservation = r;
-	p.cap = c;
-	return p;
-}
 
 static const struct sim_workload cpu = { .kind = SIM_CPU };
 
@@ -88,17 +70,17 @@ static void test_cap_idle_host(void)
 	unit_begin("cap_on_idle_host_gets_cap_never_more");
 	for (unsigned c = 0; c < sizeof caps / sizeof caps[0] && !unit_state.failed; c++) {
 		struct sim *sim = sim_new(4, 500 * MS, 100 + c);
-		struct sched_params p = params(256, 0, caps[c]);
+		struct sched_params p = sched_test_params(256, 0, caps[c]);
 		uint64_t per_ms[500], limit = (uint64_t)caps[c] * P / 100;
 
 		sim_add_dom(sim, &p, 4, &cpu);
 		run_sampled(sim, 0, 500, per_ms);
 		if (sim->err[0])
-			fail_with(sim->err);
+			sched_test_fail(sim->err);
 		for (unsigned k = 0; k < 50; k++) {
 			uint64_t used = sim->doms[0].per_run[k];
 			if (used > limit)
-				fail_with("a period used more than its cap");
+				sched_test_fail("a period used more than its cap");
 			if (limit - MIN(used, limit) > worst_short)
 				worst_short = limit - MIN(used, limit);
 		}
@@ -128,8 +110,8 @@ static void test_cap_contended(void)
 	unit_begin("cap_contended_never_exceeded");
 	for (uint64_t seed = 1; seed <= 10 && !unit_state.failed; seed++) {
 		struct sim *sim = sim_new(2, 300 * MS, seed);
-		struct sched_params capped = params(4000, 0, 20 + 13 * (uint32_t)seed);
-		struct sched_params other = params(256, 0, 0);
+		struct sched_params capped = sched_test_params(4000, 0, 20 + 13 * (uint32_t)seed);
+		struct sched_params other = sched_test_params(256, 0, 0);
 		struct sim_workload io = { .kind = SIM_PERIODIC, .work_ns = 300000,
 					   .period_ns = 2 * MS, .jitter_pct = 50 };
 		uint64_t per_ms[300];
@@ -139,10 +121,10 @@ static void test_cap_contended(void)
 		sim_add_dom(sim, &other, 1, &cpu);
 		run_sampled(sim, 0, 300, per_ms);
 		if (sim->err[0])
-			fail_with(sim->err);
+			sched_test_fail(sim->err);
 		check_cap(sim, 0, capped.cap, 0, 300 * MS);
 		if (sim->err[0])
-			fail_with(sim->err);
+			sched_test_fail(sim->err);
 		for (unsigned w = 1; w <= 100; w++) {
 			int64_t e = worst_window_excess(per_ms, 300, w, capped.cap);
 			if (e > worst_excess)
@@ -178,7 +160,7 @@ static void test_burst_alone(void)
 	 * cap 100 %. Idle for 400 ms (earns 2 ms a period up to 50), CPU-bound
 	 * for 400 ms (spends 8 ms a period above the baseline), then idle. */
 	struct sim *sim = sim_new(1, 1200 * MS, 7);
-	struct sched_params p = params(256, 0, 100);
+	struct sched_params p = sched_test_params(256, 0, 100);
 	struct sim_workload w = { .kind = SIM_CPU, .start_ns = 400 * MS,
 				  .stop_ns = 800 * MS };
 	struct burst_model m = { 0, 50 * MS, 20 * P / 100, P };
@@ -203,7 +185,7 @@ static void test_burst_alone(void)
 			&sim->s, &sim->doms[0].sd, (k + 1) * P) - (long long)m.credit));
 	}
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	/* Per period as the rule says (to a minimum run); 50 ms of credit
 	 * buy 6 full periods (6 * 8 ms) before it runs at its baseline. */
 	UNIT_CHECK(worst <= SCHED_MIN_RUN_NS);
@@ -223,7 +205,7 @@ static void test_burst_contended(void)
 	 * whatever it gets, its balance follows the rule applied to its real
 	 * per-period use, and it never uses more than baseline + credit. */
 	struct sim *sim = sim_new(1, 2000 * MS, 11);
-	struct sched_params b = params(512, 0, 80), h = params(256, 0, 0);
+	struct sched_params b = sched_test_params(512, 0, 80), h = sched_test_params(256, 0, 0);
 	struct sim_workload on = { .kind = SIM_ONOFF, .period_ns = 120 * MS, .on_pct = 40 };
 	struct burst_model m = { 0, 30 * MS, 25 * P / 100, 80 * P / 100 };
 	uint64_t over = 0, credit_err = 0;
@@ -245,7 +227,7 @@ static void test_burst_contended(void)
 			&sim->s, &sim->doms[0].sd, (k + 1) * P) - (long long)m.credit));
 	}
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	UNIT_CHECK(over == 0);
 	UNIT_CHECK(credit_err == 0);
 	sim_free(sim);
@@ -260,9 +242,10 @@ static void test_param_change(void)
 	 * new entitlement holds over the next second and the cap in every
 	 * period. */
 	struct sim *sim = sim_new(2, 1300 * MS, 3);
-	struct sched_params p0 = params(256, 0, 0);
-	struct sched_params n0 = params(100, 90, 0), n1 = params(200, 0, 0);
-	struct sched_params n2 = params(400, 0, 30);
+	struct sched_params p0 = sched_test_params(256, 0, 0);
+	struct sched_params n0 = sched_test_params(100, 90, 0);
+	struct sched_params n1 = sched_test_params(200, 0, 0);
+	struct sched_params n2 = sched_test_params(400, 0, 30);
 	uint32_t ent[3];
 	double worst = 0;
 
@@ -275,7 +258,7 @@ static void test_param_change(void)
 	UNIT_CHECK(sim_set_params(sim, 2, &n2) == 0);
 	sim_run(sim, 1300 * MS);
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	check_entitled(sim, 300 * MS, 1300 * MS, ent);
 	check_shares(sim, 300 * MS, 1300 * MS, ent, 1.0, &worst);
 	check_cap(sim, 2, 30, 300 * MS, 1300 * MS);
@@ -283,7 +266,7 @@ static void test_param_change(void)
 			  SCHED_RES_AHEAD_NS + 2 * SCHED_SLICE_NS, 2 * SCHED_MIN_RUN_NS,
 			  &worst);
 	if (sim->err[0])
-		fail_with(sim->err);
+		sched_test_fail(sim->err);
 	/* The new entitlement is not the old one, or this proves nothing. */
 	UNIT_CHECK(ent[0] == 900000 && ent[2] == 300000 && ent[1] == 800000);
 	printf("# after the change: shares %.1f%% %.1f%% %.1f%% of a pCPU, entitled "
@@ -297,7 +280,7 @@ static void test_param_change(void)
 static void test_admission_at_run_time(void)
 {
 	struct sim *sim = sim_new(2, 100 * MS, 5);
-	struct sched_params a = params(256, 120, 0), b = params(256, 0, 0);
+	struct sched_params a = sched_test_params(256, 120, 0), b = sched_test_params(256, 0, 0);
 
 	unit_begin("admission_control_in_simulation");
 	UNIT_CHECK(sim_add_dom(sim, &a, 2, &cpu) == 0);
@@ -316,7 +299,6 @@ static void test_admission_at_run_time(void)
 	UNIT_CHECK(!sim->err[0]);
 	sim_free(sim);
 	unit_end();
-	(void)why;
 }
 
 int main(void)

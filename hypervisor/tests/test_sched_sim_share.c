@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sched_sim/testing.h"
 #include "sched_sim/module.c"
 #include "sched_sim/sim.c"
 #include "sched_sim/workload.c"
@@ -41,13 +42,6 @@ struct figures {
 	uint64_t picks;
 };
 
-static void fail_with(const char *why)
-{
-	if (!unit_state.failed) {
-		unit_state.failed = true;
-		snprintf(unit_state.why, sizeof unit_state.why, "%s", why);
-	}
-}
 
 /* Caps and reservations of every domain over the whole run. */
 static void check_limits(struct sim *sim, struct figures *f)
@@ -113,7 +107,7 @@ static void test_steady(void)
 		run_scenario(1000001, SCHED_MAX_PCPUS, &steady_opts, true, &f, err,
 			     sizeof err);
 	if (err[0])
-		fail_with(err);
+		sched_test_fail(err);
 	UNIT_CHECK(f.max_pcpus == SCHED_MAX_PCPUS && f.starve_checked > 0);
 	printf("# %u scenarios, up to %u pCPUs and %u vCPUs, %llu decisions: "
 	       "worst share error %.3f%% of capacity (bound 1%%), worst reservation "
@@ -134,7 +128,7 @@ static void test_bursty(void)
 		run_scenario(seed, scenario_pcpus(seed), &bursty_opts, false, &f, err,
 			     sizeof err);
 	if (err[0])
-		fail_with(err);
+		sched_test_fail(err);
 	printf("# %u bursty scenarios: worst reservation deficit %.2f%%\n",
 	       f.scenarios, f.res_deficit);
 	unit_end();

@@ -278,8 +278,9 @@ int sched_vcpu_remove(struct sched *s, struct sched_vcpu *v, uint64_t now);
 void sched_vcpu_wake(struct sched *s, struct sched_vcpu *v, uint64_t now);
 
 /*
- * v halts. A RUNNING vCPU is charged and leaves its pCPU, whose owner must
- * call sched_pick() next; a RUNNABLE one leaves the run queue.
+ * v halts (or is paused). A RUNNING vCPU is charged and leaves its pCPU,
+ * which must call sched_pick() next (it is in the kicks, for when the
+ * caller is another pCPU); a RUNNABLE one leaves the run queue.
  */
 void sched_vcpu_block(struct sched *s, struct sched_vcpu *v, uint64_t now);
 
@@ -296,7 +297,8 @@ void sched_vcpu_stats(const struct sched_vcpu *v, uint64_t now,
 /* ---- Decisions ---- */
 
 /*
- * The decision for pCPU `pcpu` at `now`: charges the vCPU it was running
+ * The decision for pCPU `pcpu` (< npcpus; called on that pCPU) at `now`:
+ * charges the vCPU it was running
  * (which stays RUNNABLE unless it blocked), and returns the vCPU to run
  * now (RUNNING on this pCPU until the next call), or NULL to idle.
  * *deadline is when this pCPU must call again (SCHED_TIME_NEVER: only when
