@@ -17,6 +17,7 @@
 /* ACPI 6.4, 5.2.12: MADT interrupt controller structure types. */
 #define MADT_LAPIC            0
 #define MADT_IOAPIC           1
+#define MADT_IRQ_OVERRIDE     2
 #define MADT_LAPIC_OVERRIDE   5
 #define MADT_X2APIC           9
 #define MADT_ENABLED          (1u << 0)
@@ -37,6 +38,14 @@ struct parser {
 static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+uint32_t acpi_isa_irq_gsi(const struct acpi_info *info, uint8_t irq)
+{
+	for (unsigned i = 0; i < info->nr_overrides; i++)
+		if (info->overrides[i].irq == irq)
+			return info->overrides[i].gsi;
+	return irq;
+}
 
 uint8_t acpi_checksum(const void *p, size_t len)
 {
@@ -102,6 +111,11 @@ static void parse_madt_entry(struct acpi_info *out, const uint8_t *e, uint8_t ty
 		if (len >= 12 && out->nr_ioapics < ACPI_MAX_IOAPICS)
 			out->ioapics[out->nr_ioapics++] = (struct acpi_ioapic){
 				e[2], rd32(e + 4), rd32(e + 8) };
+		break;
+	case MADT_IRQ_OVERRIDE:
+		if (len >= 10 && e[2] == 0 && out->nr_overrides < ACPI_MAX_OVERRIDES)
+			out->overrides[out->nr_overrides++] = (struct acpi_irq_override){
+				e[3], rd32(e + 4), rd16(e + 8) };
 		break;
 	case MADT_LAPIC_OVERRIDE:
 		if (len >= 12)

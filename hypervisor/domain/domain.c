@@ -438,3 +438,4 @@ int domain_set_counter(struct domain *d, const char *name, uint64_t value)
 	spin_unlock_irqrestore(&domain_lock, f);
 	return c ? 0 : -ENOSPC;
 }
+

@@ -17,6 +17,7 @@
 #include "hv/domain.h"
 #include "hv/vcpu.h"
 #include "hv/dom_console.h"
+#include "hv/console_input.h"
 #include "hv/guest_mem.h"
 #include "hv/pci_host.h"
 #include "hv/uart16550.h"
@@ -48,7 +49,46 @@ struct linux_platform {
 	struct virtio_console vcon;
 	struct dom_console_line out;       /* device output line */
 	unsigned msi_dropped;
+	/* Console input waiting for room in the UART's 16-byte FIFO: the
+	 * guest polls its UART, and each read makes room for more. */
+	char in_ring[1024];
+	unsigned in_head, in_len;
+	unsigned in_dropped;
 };
+
+/* Moves waiting input into the UART as far as its FIFO has room. */
+static void pump_input(struct linux_platform *p)
+{
+	size_t room = uart16550_rx_room(&p->uart);
+
+	while (room && p->in_len) {
+		size_t chunk = MIN(MIN(room, (size_t)p->in_len),
+				   sizeof(p->in_ring) - p->in_head);
+		size_t n = uart16550_input(&p->uart, p->in_ring + p->in_head, chunk);
+		if (n == 0)
+			break;
+		p->in_head = (p->in_head + (unsigned)n) % sizeof(p->in_ring);
+		p->in_len -= (unsigned)n;
+		room -= n;
+	}
+}
+
+static uint32_t uart_in(void *dev, uint16_t port, unsigned size)
+{
+	struct linux_platform *p = dev;
+	uint32_t val = uart16550_in(&p->uart, port, size);
+
+	pump_input(p);
+	return val;
+}
+
+static void uart_out(void *dev, uint16_t port, unsigned size, uint32_t val)
+{
+	struct linux_platform *p = dev;
+
+	uart16550_out(&p->uart, port, size, val);
+	pump_input(p);
+}
 
 static int env_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
@@ -130,7 +170,8 @@ static int attach_devices(struct linux_platform *p)
 		struct vdev_pci_fn fn = virtio_pci_fn(&p->vcon.vp);
 		err = pci_host_attach(&p->pci, CONSOLE_PCI_SLOT, &fn);
 	}
-	struct vdev_pio uart = uart16550_pio(&p->uart), pci = pci_host_pio(&p->pci);
+	struct vdev_pio uart = { COM1_PORT, 8, uart_in, uart_out, p };
+	struct vdev_pio pci = pci_host_pio(&p->pci);
 	if (!err)
 		err = domain_add_pio(d, &pm);
 	if (!err)
@@ -159,7 +200,10 @@ int linux_platform_create(struct domain *d)
 	p->env = (struct vdev_env){ .ctx = p, .mem_read = env_read, .mem_write = env_write,
 				    .msi = env_msi, .console_out = env_console };
 	d->platform = p;
-	return attach_devices(p);
+	int err = attach_devices(p);
+	if (!err)
+		console_input_domain_added(d);
+	return err;
 }
 
 void linux_platform_destroy(struct domain *d)
@@ -168,6 +212,7 @@ void linux_platform_destroy(struct domain *d)
 
 	if (!p)
 		return;
+	console_input_domain_removed(d);
 	d->platform = NULL;
 	page_free(p->pa, p->order);
 }
@@ -179,8 +224,13 @@ size_t linux_platform_input(struct domain *d, const char *buf, size_t len)
 	if (!p)
 		return 0;
 	uint64_t f = spin_lock_irqsave(&d->dev_lock);
-	size_t room = uart16550_rx_room(&p->uart);
-	size_t n = uart16550_input(&p->uart, buf, MIN(len, room));
+	size_t n = 0;
+	for (; n < len && p->in_len < sizeof(p->in_ring); n++) {
+		p->in_ring[(p->in_head + p->in_len) % sizeof(p->in_ring)] = buf[n];
+		p->in_len++;
+	}
+	p->in_dropped += (unsigned)(len - n);
+	pump_input(p);
 	spin_unlock_irqrestore(&d->dev_lock, f);
 	return n;
 }

@@ -66,10 +66,16 @@ static void leaf_xsave(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
 {
 	uint64_t mask = fpu_guest_xcr0_mask();
 
+	/* The guest's XCR0 is live in the CPU while its exit is handled; the
+	 * copy in arch is only refreshed when the vCPU leaves (QEMU does not
+	 * intercept XSETBV). */
+	uint64_t xcr0 = fpu_get_xcr0();
+
+	(void)v;
 	if (sub == 0) {
 		uint32_t size = 0;
 		for (uint32_t c = 2; c < 64; c++)
-			if (v->arch.xcr0 & (1ull << c)) {
+			if (xcr0 & (1ull << c)) {
 				struct cpuid_regs s = cpuid(0xd, c);
 				size = MAX(size, s.eax + s.ebx);
 			}

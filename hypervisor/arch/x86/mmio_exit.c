@@ -14,6 +14,7 @@
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/errno.h"
+#include "hv/log.h"
 
 struct mmio_ctx {
 	struct domain *dom;
@@ -70,6 +71,7 @@ int x86_mmio_exit(struct vcpu *v, uint64_t gpa, bool write, const char **why)
 		return -EINVAL;
 	}
 	struct mmio_emul_access access = { gpa, write };
+
 	int err = mmio_emul_insn(&insn, &v->arch.regs, &access, &device_ops, &ctx);
 	if (err)
 		*why = err == -ENOTSUP ? "instruction not emulated for MMIO" :

@@ -28,6 +28,7 @@
 #include "hv/time.h"
 #include "hv/schedule.h"
 #include "hv/static_domains.h"
+#include "hv/console_input.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
 #include "x86/debug_fault.h"
@@ -143,6 +144,7 @@ static __attribute__((noreturn)) void boot_continue(void)
 
 	log_raw("muxvisor: ready cpus=%u mem=%luM\n", cpus, page_free_count() >> 8);
 	schedule_init(cpus);
+	console_input_init(&acpi_info);
 	debug_fault_raise(options.debug_fault, options.debug_fault_cpu);
 	if (boot_info.nr_modules)
 		log_info("static domains: %u of %u modules started",

@@ -19,7 +19,11 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define  LSR_DR   0x01
 #define  LSR_THRE 0x20
+#define UART_RBR 0
+#define  IER_RX   0x01
+#define  MCR_OUT2 0x08   /* gates the UART's interrupt line on a PC */
 
 static bool uart_present;
 
@@ -53,4 +57,20 @@ void console_write(const char *s, size_t n)
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+void console_enable_rx_interrupt(void)
+{
+	if (!uart_present)
+		return;
+	outb(COM1 + UART_MCR, 0x03 | MCR_OUT2);
+	outb(COM1 + UART_IER, IER_RX);
+}
+
+bool console_read_byte(char *c)
+{
+	if (!uart_present || !(inb(COM1 + UART_LSR) & LSR_DR))
+		return false;
+	*c = (char)inb(COM1 + UART_RBR);
+	return true;
 }

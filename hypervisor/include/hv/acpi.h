@@ -16,6 +16,7 @@
 
 #define ACPI_MAX_CPUS     256
 #define ACPI_MAX_IOAPICS  16
+#define ACPI_MAX_OVERRIDES 16
 
 struct acpi_cpu {
 	uint32_t apic_id;
@@ -29,6 +30,14 @@ struct acpi_ioapic {
 	uint32_t gsi_base;
 };
 
+/* An ISA IRQ that reaches the IOAPICs on another global system interrupt
+ * (MADT type 2). */
+struct acpi_irq_override {
+	uint8_t irq;
+	uint32_t gsi;
+	uint16_t flags;          /* MPS INTI flags: polarity, trigger */
+};
+
 struct acpi_info {
 	uint8_t revision;                /* RSDP revision: 0 = ACPI 1.0 */
 	uint64_t lapic_address;          /* from MADT (or its 64-bit override) */
@@ -38,6 +47,8 @@ struct acpi_info {
 	unsigned nr_cpus_disabled;       /* listed but not enabled */
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 	unsigned nr_ioapics;
+	struct acpi_irq_override overrides[ACPI_MAX_OVERRIDES];
+	unsigned nr_overrides;
 	bool has_fadt;
 	uint32_t pm_timer_port;          /* 0: none */
 	bool pm_timer_32bit;
@@ -65,6 +76,9 @@ typedef const void *(*acpi_map_fn)(uint64_t pa, size_t len, void *ctx);
  */
 int acpi_parse(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 	       struct acpi_info *out, const char **why);
+
+/* The global system interrupt of ISA IRQ irq (its override, or irq). */
+uint32_t acpi_isa_irq_gsi(const struct acpi_info *info, uint8_t irq);
 
 /* Checksum of len bytes: 0 when the table is intact. */
 uint8_t acpi_checksum(const void *p, size_t len);

@@ -8,8 +8,13 @@
 #define HV_CONSOLE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 
 void console_init(void);
 void console_write(const char *s, size_t n);
+/* Input: enables the receive interrupt; reads one waiting byte (false if
+ * none). */
+void console_enable_rx_interrupt(void);
+bool console_read_byte(char *c);
 
 #endif

@@ -26,8 +26,8 @@ extern const struct domain_loader linux_guest_loader;
 /* The platform's devices (linux_platform.c). */
 int linux_platform_create(struct domain *d);
 void linux_platform_destroy(struct domain *d);
-/* Console input for the guest's ttyS0: returns the bytes the UART took
- * (its FIFO has room for some; the caller keeps the rest). */
+/* Console input for the guest's ttyS0, buffered (1 KiB) until the UART
+ * has room. Returns the bytes taken; beyond the buffer they are dropped. */
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len);
 
 #endif

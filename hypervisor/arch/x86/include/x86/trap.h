@@ -18,6 +18,7 @@
 #define VECTOR_IPI_CALL   0xf0    /* "look at your work queue" */
 #define VECTOR_RESCHED    0xf1    /* "call the scheduler again" */
 #define VECTOR_KICK       0xf2    /* "leave the guest": nothing else */
+#define VECTOR_CONSOLE    0xe8    /* the serial console's receive interrupt */
 #define VECTOR_TIMER      0xf8    /* local APIC one-shot timer */
 #define VECTOR_APIC_ERROR 0xfe
 #define VECTOR_SPURIOUS   0xff
