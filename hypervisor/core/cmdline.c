@@ -7,6 +7,28 @@
 #include "hv/lib.h"
 #include "hv/errno.h"
 
+/* Reads a quoted run starting after its opening quote; returns the end
+ * (the closing quote, or the string's end if it is missing). */
+static const char *quoted_end(const char *s)
+{
+	while (*s && *s != '"')
+		s++;
+	return s;
+}
+
+/* Splits [word, end) at its first '=' into key and value. */
+static void split_word(const char *word, const char *end, struct cmdline_token *t)
+{
+	const char *eq = word;
+
+	while (eq < end && *eq != '=')
+		eq++;
+	t->key = word;
+	t->key_len = (size_t)(eq - word);
+	t->value = eq < end ? eq + 1 : NULL;
+	t->value_len = eq < end ? (size_t)(end - eq - 1) : 0;
+}
+
 bool cmdline_next(const char **p, struct cmdline_token *t)
 {
 	const char *s = *p;
@@ -16,6 +38,14 @@ bool cmdline_next(const char **p, struct cmdline_token *t)
 	if (!*s) {
 		*p = s;
 		return false;
+	}
+	if (*s == '"') {
+		/* "key=value with spaces": GRUB quotes a whole argument that
+		 * contains spaces this way. */
+		const char *end = quoted_end(s + 1);
+		split_word(s + 1, end, t);
+		*p = *end ? end + 1 : end;
+		return true;
 	}
 	t->key = s;
 	while (*s && *s != ' ' && *s != '\t' && *s != '=')
@@ -27,8 +57,7 @@ bool cmdline_next(const char **p, struct cmdline_token *t)
 		s++;
 		if (*s == '"') {
 			t->value = ++s;
-			while (*s && *s != '"')
-				s++;
+			s = quoted_end(s);
 			t->value_len = (size_t)(s - t->value);
 			if (*s == '"')
 				s++;

@@ -1,6 +1,7 @@
 /*
  * console_input.c - routing the serial console's input to a domain (see
- * hv/console_input.h).
+ * hv/console_input.h). While the hypervisor has the input it answers a few
+ * keys itself (hypervisor_key).
  *
  * The receive interrupt arrives on the boot CPU; the handler drains the
  * UART, watches for the switch sequence, and hands the other bytes to the
@@ -48,10 +49,29 @@ static void switch_focus(void)
 	announce();
 }
 
+/* Keys the hypervisor itself answers while it has the input. */
+static void hypervisor_key(char c)
+{
+	switch (c) {
+	case 'd':
+		domain_dump_all();
+		break;
+	case 'h':
+	case '?':
+		log_raw("hypervisor console keys: d = domains and vCPUs, h = this help; "
+			"Ctrl-A three times = next domain's console\n");
+		break;
+	default:
+		break;
+	}
+}
+
 static void deliver(char c)
 {
 	if (focus >= 0)
 		linux_platform_input(consoles[focus], &c, 1);
+	else
+		hypervisor_key(c);
 }
 
 static void rx_interrupt(struct trap_frame *tf)

@@ -7,6 +7,7 @@
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/log.h"
+#include "hv/time.h"
 
 static void flush_line(struct domain *d, struct dom_console_line *l)
 {
@@ -27,10 +28,17 @@ void dom_console_feed(struct domain *d, struct dom_console_line *l,
 			continue;
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			c = '?';
+		l->last_ns = time_now_ns();
 		l->buf[l->len++] = c;
 		if (l->len == DOM_CONSOLE_LINE_MAX)
 			flush_line(d, l);
 	}
+}
+
+void dom_console_flush_stale(struct domain *d, struct dom_console_line *l)
+{
+	if (l->len && time_now_ns() - l->last_ns >= DOM_CONSOLE_PARTIAL_NS)
+		flush_line(d, l);
 }
 
 void dom_console_write(struct vcpu *v, const char *buf, size_t n)

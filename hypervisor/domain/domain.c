@@ -26,6 +26,7 @@
 #include "hv/time.h"
 #include "x86/virt.h"
 #include "x86/cpu.h"
+#include "x86/vlapic.h"
 
 #define MAX_DOMAINS 256
 
@@ -439,3 +440,38 @@ int domain_set_counter(struct domain *d, const char *name, uint64_t value)
 	return c ? 0 : -ENOSPC;
 }
 
+
+static void dump_vcpu(const struct vcpu *v)
+{
+	const struct vlapic *l = &v->arch.vlapic;
+	int irr = -1;
+
+	for (int w = 7; w >= 0 && irr < 0; w--)
+		if (l->irr[w])
+			irr = w * 32 + 31 - __builtin_clz(l->irr[w]);
+	log_raw("  vcpu%u: %s%s%s rip %#lx rflags %#lx exits %lu, highest IRR %d, "
+		"timer in %ld us\n", v->id,
+		v->sched.state == SCHED_RUNNING ? "running" :
+		v->sched.state == SCHED_RUNNABLE ? "runnable" : "blocked",
+		v->halted ? " (halted)" : "", v->wait_sipi ? " (waiting for SIPI)" : "",
+		v->arch.regs.rip, v->arch.regs.rflags, v->arch.exits, irr,
+		l->deadline_ns ? (long)((int64_t)(l->deadline_ns - time_now_ns()) / 1000) : -1L);
+}
+
+void domain_dump_all(void)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	log_raw("domains (%lu pages free):\n", page_free_count());
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		if (!d)
+			continue;
+		log_raw(" d%u '%s': %s%s, %u vCPUs, %lu MiB\n", d->id, d->cfg.name,
+			domain_state_name(d->state), d->stopping ? " (stopping)" : "",
+			d->cfg.nr_vcpus, d->cfg.mem_bytes >> 20);
+		for (unsigned j = 0; j < d->cfg.nr_vcpus; j++)
+			dump_vcpu(d->vcpus[j]);
+	}
+	spin_unlock_irqrestore(&domain_lock, f);
+}

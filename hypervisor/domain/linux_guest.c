@@ -151,6 +151,25 @@ static int load(struct domain *d, const struct linux_boot_image *img,
 	return err;
 }
 
+/*
+ * The PC reset vector (0xffff0, entered in real mode at F000:FFF0) holds
+ * firmware on a real machine. Linux jumps there to reboot when it finds
+ * no other way: on a hardware-reduced ACPI platform without EFI it prefers
+ * "EFI", then this "BIOS" path, before it ever tries the ACPI reset
+ * register. Our firmware is this stub, which writes the reset register:
+ *     mov al, <value>; mov dx, <port>; out dx, al; 1: hlt; jmp 1b
+ */
+static int write_reset_vector(struct domain *d)
+{
+	const uint8_t stub[] = {
+		0xb0, ACPI_BUILD_DEFAULT_RESET_VALUE,
+		0xba, ACPI_BUILD_DEFAULT_RESET_PORT & 0xff, ACPI_BUILD_DEFAULT_RESET_PORT >> 8,
+		0xee, 0xf4, 0xeb, 0xfd,
+	};
+
+	return guest_write(d, 0xffff0, stub, sizeof(stub));
+}
+
 static void start_bsp(struct domain *d, const struct linux_boot_plan *plan)
 {
 	struct linux_boot_cpu cpu;
@@ -177,6 +196,8 @@ static int build(struct domain *d)
 		err = populate(d);
 	if (!err)
 		err = load(d, &img, &plan, &why);
+	if (!err)
+		err = write_reset_vector(d);
 	if (!err)
 		err = linux_platform_create(d);
 	if (err) {

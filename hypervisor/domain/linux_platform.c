@@ -79,6 +79,8 @@ static uint32_t uart_in(void *dev, uint16_t port, unsigned size)
 	uint32_t val = uart16550_in(&p->uart, port, size);
 
 	pump_input(p);
+	/* The guest polls its UART all the time; a prompt shows up here. */
+	dom_console_flush_stale(p->dom, &p->out);
 	return val;
 }
 

@@ -59,6 +59,18 @@ static void test_tokenizer(void)
 	unit_end();
 }
 
+/* GRUB passes an argument that contains spaces with the quotes around the
+ * whole word: `cmdline="a b"` in grub.cfg arrives as `"cmdline=a b"`. */
+static void test_tokenizer_grub_quoting(void)
+{
+	unit_begin("cmdline_tokenizer_whole_word_quoted");
+	expect_tokens("\"cmdline=console=ttyS0 quiet\" name=x",
+		      "cmdline=[console=ttyS0 quiet]|name=[x]");
+	expect_tokens("\"bare word\" k=v", "bare word|k=[v]");
+	expect_tokens("\"k=unterminated", "k=[unterminated]");
+	unit_end();
+}
+
 /* The tokenizer reports where each token is, for warnings. */
 static void test_token_positions(void)
 {
@@ -381,6 +393,7 @@ static void test_documentation(void)
 int main(void)
 {
 	test_tokenizer();
+	test_tokenizer_grub_quoting();
 	test_token_positions();
 	test_key_is();
 	test_parse_u64();

@@ -3,7 +3,8 @@
  * and the tokenizer shared with static-domain module command lines.
  *
  * Syntax: words separated by spaces; a word is `key=value` or `key`.
- * Values may be quoted with "..." to contain spaces.
+ * Values may be quoted with "..." to contain spaces, as may a whole word
+ * ("key=value with spaces", which is how GRUB passes such an argument).
  */
 #ifndef HV_CMDLINE_H
 #define HV_CMDLINE_H

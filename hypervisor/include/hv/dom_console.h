@@ -8,6 +8,7 @@
 #define HV_DOM_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct vcpu;
 struct domain;
@@ -18,12 +19,19 @@ struct domain;
 struct dom_console_line {
 	char buf[DOM_CONSOLE_LINE_MAX];
 	unsigned len;
+	uint64_t last_ns;        /* when its last byte came */
 };
+
+/* A partial line whose source has been quiet this long is printed without
+ * waiting for its newline (a shell prompt must be seen). */
+#define DOM_CONSOLE_PARTIAL_NS 50000000ull
 
 /* Appends bytes from one source of domain d; complete lines are printed
  * at once, a line longer than DOM_CONSOLE_LINE_MAX is split. */
 void dom_console_feed(struct domain *d, struct dom_console_line *line,
 		      const char *buf, size_t n);
+/* Prints the partial line if no byte came for DOM_CONSOLE_PARTIAL_NS. */
+void dom_console_flush_stale(struct domain *d, struct dom_console_line *line);
 /* Bytes written by vCPU v through the console hypercall. */
 void dom_console_write(struct vcpu *v, const char *buf, size_t n);
 

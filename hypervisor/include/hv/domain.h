@@ -166,6 +166,10 @@ void domain_vcpu_parked(struct vcpu *v);
 /* Records a named counter the guest reported. 0 or -ENOSPC. */
 int domain_set_counter(struct domain *d, const char *name, uint64_t value);
 
+/* Prints every domain and vCPU (state, RIP, exits, pending interrupts):
+ * the operator's 'd' key on the hypervisor console. */
+void domain_dump_all(void);
+
 /* Number of domains that exist (any state). */
 unsigned domain_count(void);
 
