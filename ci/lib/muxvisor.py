@@ -69,3 +69,21 @@ def mem_mib(mem):
     """'256M' / '4G' -> MiB."""
     n, unit = int(mem[:-1]), mem[-1].upper()
     return n * 1024 if unit == "G" else n
+
+
+def dump_domains(vm, max_switches=16):
+    """Diagnostics for a stuck run: moves the console input to the
+    hypervisor (Ctrl-A three times, as often as needed) and asks it to list
+    every domain and vCPU (the 'd' key); the lines land in the test log.
+    Never raises."""
+    import time
+    try:
+        for _ in range(max_switches):
+            vm.send("\x01\x01\x01")
+            time.sleep(0.3)
+            if any("console input: hypervisor" in line for line in vm.lines[-20:]):
+                break
+        vm.send("d")
+        time.sleep(1.5)
+    except Exception:  # the VM may be gone; this is best effort
+        pass

@@ -25,7 +25,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import GUEST_READY, ROOT, Qemu, QemuError, dmesg_problems  # noqa: E402
-from muxvisor import READY, hv_args, make_iso  # noqa: E402
+from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
 
 KERNEL = os.path.join(ROOT, "build", "linux-guest", "bzImage")
 INITRD = os.path.join(ROOT, "build", "linux-guest", "initramfs.cpio.gz")
@@ -76,15 +76,19 @@ def side_by_side():
     mods = []
     for name, vcpus, mem in shapes:
         mods += linux_modules(name, vcpus, mem,
-                              'muxrun="grep -c ^processor /proc/cpuinfo"')
+                              'muxrun="nproc"')
     iso = make_iso("linux-side", cmdline="loglevel=info", modules=mods)
     try:
         with Qemu(hv_args(iso, cpus=4, mem="2G"), name="linux") as vm:
             vm.wait_for(READY, timeout=180)
             ended = set()
-            while len(ended) < len(shapes):
-                hit = vm.wait_for(r"domain d\d+ '(lin\d)': (shut down|crashed)", timeout=600)
-                ended.add(hit.group(1))
+            try:
+                while len(ended) < len(shapes):
+                    hit = vm.wait_for(r"domain d\d+ '(lin\d)': (shut down|crashed)", timeout=600)
+                    ended.add(hit.group(1))
+            except QemuError:
+                dump_domains(vm)
+                raise
             lines = list(vm.lines)
     except QemuError as e:
         for name, _, _ in shapes:

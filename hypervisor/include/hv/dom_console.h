@@ -24,7 +24,7 @@ struct dom_console_line {
 
 /* A partial line whose source has been quiet this long is printed without
  * waiting for its newline (a shell prompt must be seen). */
-#define DOM_CONSOLE_PARTIAL_NS 50000000ull
+#define DOM_CONSOLE_PARTIAL_NS 250000000ull
 
 /* Appends bytes from one source of domain d; complete lines are printed
  * at once, a line longer than DOM_CONSOLE_LINE_MAX is split. */
