@@ -83,6 +83,16 @@ $(BUILD)/tests/unit/hv_%: $(HV_DIR)/tests/test_%.c
 
 UNIT_TESTS += $(HV_TESTS)
 
+# The entitlement function as a host command, for the QEMU scheduler
+# tests and bench-sched (hypervisor/tools/sched_entitle.c).
+$(BUILD)/tools/sched_entitle: $(HV_DIR)/tools/sched_entitle.c $(HV_DIR)/sched/entitlement.c $(HV_DIR)/sched/entitlement.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $(HV_INCLUDES) -I$(HV_DIR) \
+		-o $@ $(HV_DIR)/tools/sched_entitle.c $(HV_DIR)/sched/entitlement.c
+
+ALL += $(BUILD)/tools/sched_entitle
+
 -include $(HV_OBJS:.o=.d) $(HV_TESTS:=.d)
 
 .PHONY: debug
@@ -105,3 +115,9 @@ include $(HV_DIR)/tests/decode.mk
 bench-exits: deps
 	@$(MAKE) --no-print-directory all
 	@ci/bench/exits.py 2>$(BUILD)/bench-exits.log
+
+.PHONY: bench-sched
+# Scheduler shares in QEMU against the entitlement (ci/bench/sched.py).
+bench-sched: deps
+	@$(MAKE) --no-print-directory all
+	@ci/bench/sched.py 2>$(BUILD)/bench-sched.log

@@ -10,7 +10,10 @@
  * total as the counter "units" (MUXV_HC_REPORT_COUNTER) and prints
  *   cpuburn: units=<total> units_per_s=<rate over the last second>
  *
- * Parameters: duration_ms=<n> (default 0: run until stopped from outside).
+ * Parameters: duration_ms=<n> (default 0: run until stopped from outside);
+ * start_after_ms=<n> (default 0): every vCPU first sleeps (HLT, woken by
+ * its TSC-deadline timer) that long, so a test can let a domain idle
+ * before it works (burst credits accrue while it idles).
  * At the end: PASS cpuburn, or FAIL on a wrong unit result or a refused
  * counter report.
  */
@@ -19,6 +22,7 @@
 #define NAME "cpuburn"
 #define UNIT_ROUNDS 20000
 #define REPORT_PERIOD_NS RT_NS_PER_S
+#define VEC_WAKE 0x40
 
 /* One vCPU's count on its own cache line: no false sharing between
  * vCPUs, which would make the work depend on the host's caches. */
@@ -87,8 +91,33 @@ static void burn(unsigned int cpu, uint64_t seed)
 	per_cpu[cpu].units++;
 }
 
+static void on_wake(unsigned int vector)
+{
+	(void)vector;
+}
+
+/* Sleeps until the TSC reads `until`: HLT, woken by the deadline timer. */
+static void idle_until(uint64_t until)
+{
+	rt_apic_timer_deadline_mode(VEC_WAKE);
+	while (rt_rdtsc() < until) {
+		rt_apic_set_deadline(until);
+		rt_safe_halt();
+	}
+	rt_apic_timer_stop();
+}
+
 static void cpuburn_main(unsigned int cpu)
 {
+	uint64_t start_after_ms = rt_param_u64("start_after_ms", 0);
+
+	if (start_after_ms) {
+		if (cpu == 0)
+			rt_irq_register(VEC_WAKE, on_wake);
+		rt_barrier_all();
+		idle_until(rt_rdtsc() + rt_ns_to_tsc(start_after_ms * RT_NS_PER_MS));
+	}
+
 	uint64_t duration_ms = rt_param_u64("duration_ms", 0);
 	uint64_t start = rt_rdtsc(), last_tsc = start, last_units = 0;
 	uint64_t end = duration_ms ? start + rt_ns_to_tsc(duration_ms * RT_NS_PER_MS) : 0;

@@ -166,6 +166,8 @@ static int apply_option(const struct cmdline_token *t, struct hv_options *opt)
 		return t->value ? parse_fault(t, &opt->debug_fault) : -EINVAL;
 	if (cmdline_key_is(t, "debug_fault_cpu"))
 		return parse_bounded(t, 0, 4095, &opt->debug_fault_cpu);
+	if (cmdline_key_is(t, "sched_stats"))
+		return parse_bounded(t, 0, 3600000, &opt->sched_stats_ms);
 	return -ENOENT;
 }
 

@@ -35,6 +35,8 @@
 static struct sched sched;
 static struct spinlock sched_lock = SPINLOCK_INIT;
 static volatile bool sched_ready;
+static uint64_t stats_period_ns;      /* set once; boot CPU's accounting lines */
+static uint64_t stats_next_ns;        /* boot CPU only */
 
 uint64_t sched_lock_irqsave(void)
 {
@@ -225,6 +227,8 @@ static uint64_t next_deadline(struct percpu *c, struct vcpu *running)
 {
 	uint64_t d = c->sched.deadline;
 
+	if (c->id == 0 && stats_period_ns)
+		d = MIN(d, stats_next_ns);
 	if (running && running->arch.vlapic.deadline_ns)
 		d = MIN(d, running->arch.vlapic.deadline_ns);
 	if (__atomic_load_n(&c->sched.wake_count, __ATOMIC_RELAXED)) {
@@ -255,6 +259,17 @@ static void timer_fired(void)
 	if (now >= c->sched.deadline)
 		c->sched.need_resched = true;
 	wake_expired(now);
+	if (c->id == 0 && stats_period_ns && now >= stats_next_ns)
+		c->sched.need_resched = true;      /* print from the loop */
+}
+
+/* Boot CPU: the accounting lines, when due (outside interrupts). */
+static void print_stats_if_due(struct percpu *c, uint64_t now)
+{
+	if (c->id != 0 || !stats_period_ns || now < stats_next_ns)
+		return;
+	stats_next_ns = now + stats_period_ns;
+	domain_print_sched_stats(now);
 }
 
 static void resched_interrupt(struct trap_frame *tf)
@@ -268,8 +283,10 @@ static void kick_interrupt(struct trap_frame *tf)
 	(void)tf;     /* its only job was to make the guest exit */
 }
 
-void schedule_init(unsigned npcpus)
+void schedule_init(unsigned npcpus, unsigned stats_ms)
 {
+	stats_period_ns = (uint64_t)stats_ms * 1000000ull;
+	stats_next_ns = time_now_ns() + stats_period_ns;
 	if (sched_init(&sched, npcpus))
 		panic("scheduler: cannot set up %u pCPUs", npcpus);
 	trap_set_handler(VECTOR_RESCHED, resched_interrupt);
@@ -314,6 +331,7 @@ void schedule_loop(void)
 	for (;;) {
 		uint64_t deadline, now = time_now_ns();
 		c->sched.need_resched = false;
+		print_stats_if_due(c, now);
 		uint64_t f = sched_lock_irqsave();
 		struct sched_vcpu *sv = sched_pick(&sched, c->id, now, &deadline);
 		uint64_t kicks = sched_take_kicks(&sched);

@@ -9,10 +9,16 @@
 #include "hv/log.h"
 #include "hv/time.h"
 
-static void flush_line(struct domain *d, struct dom_console_line *l)
+static void print_line(struct domain *d, const struct dom_console_line *l)
 {
 	log_raw("[d%u %s] %.*s\n", d->id, d->cfg.name, (int)l->len, l->buf);
+}
+
+static void flush_line(struct domain *d, struct dom_console_line *l)
+{
+	print_line(d, l);
 	l->len = 0;
+	l->shown = 0;
 }
 
 void dom_console_feed(struct domain *d, struct dom_console_line *l,
@@ -37,8 +43,10 @@ void dom_console_feed(struct domain *d, struct dom_console_line *l,
 
 void dom_console_flush_stale(struct domain *d, struct dom_console_line *l)
 {
-	if (l->len && time_now_ns() - l->last_ns >= DOM_CONSOLE_PARTIAL_NS)
-		flush_line(d, l);
+	if (l->len > l->shown && time_now_ns() - l->last_ns >= DOM_CONSOLE_PARTIAL_NS) {
+		print_line(d, l);
+		l->shown = l->len;
+	}
 }
 
 void dom_console_write(struct vcpu *v, const char *buf, size_t n)

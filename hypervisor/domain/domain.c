@@ -475,3 +475,22 @@ void domain_dump_all(void)
 	}
 	spin_unlock_irqrestore(&domain_lock, f);
 }
+
+void domain_print_sched_stats(uint64_t now)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		struct sched_stats st;
+		if (!d || d->state == DOMAIN_CREATED)
+			continue;
+		uint64_t sf = sched_lock_irqsave();
+		sched_dom_stats(&d->sched, now, &st);
+		uint64_t credit = sched_dom_credit(schedule_state(), &d->sched, now);
+		sched_unlock_irqrestore(sf);
+		log_raw("sched-stats: t=%lu d%u '%s' run_ns=%lu steal_ns=%lu blocked_ns=%lu credit_ns=%lu\n",
+			now, d->id, d->cfg.name, st.run_ns, st.steal_ns, st.blocked_ns, credit);
+	}
+	spin_unlock_irqrestore(&domain_lock, f);
+}

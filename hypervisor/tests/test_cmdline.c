@@ -212,6 +212,8 @@ static void test_every_option(void)
 	UNIT_CHECK(options("maxcpus=4096", &opt) == 0 && opt.maxcpus == 4096);
 	UNIT_CHECK(options("debug_fault_cpu=4095", &opt) == 0 && opt.debug_fault_cpu == 4095);
 	UNIT_CHECK(options("maxcpus=0x10", &opt) == 0 && opt.maxcpus == 16);
+	UNIT_CHECK(options("sched_stats=500", &opt) == 0 && opt.sched_stats_ms == 500);
+	UNIT_CHECK(options("sched_stats=3600001", &opt) == 1 && opt.sched_stats_ms == 0);
 	for (int f = DEBUG_FAULT_NONE; f <= DEBUG_FAULT_STACK; f++) {
 		char line[64];
 		snprintf(line, sizeof(line), "debug_fault=%s", debug_fault_name(f));
@@ -293,7 +295,7 @@ static void test_fault_names(void)
 
 /* Keys the parser knows: the documented table must list exactly these. */
 static const char *const known_keys[] = {
-	"loglevel", "maxcpus", "debug_fault", "debug_fault_cpu",
+	"loglevel", "maxcpus", "debug_fault", "debug_fault_cpu", "sched_stats",
 };
 
 /* The n-th column (0-based) of a Markdown table row, without its pipes. */

@@ -143,7 +143,7 @@ static __attribute__((noreturn)) void boot_continue(void)
 		log_info("IPI: all %u other CPUs answered", cpus - 1);
 
 	log_raw("muxvisor: ready cpus=%u mem=%luM\n", cpus, page_free_count() >> 8);
-	schedule_init(cpus);
+	schedule_init(cpus, options.sched_stats_ms);
 	console_input_init(&acpi_info);
 	debug_fault_raise(options.debug_fault, options.debug_fault_cpu);
 	if (boot_info.nr_modules)

@@ -47,6 +47,7 @@ struct hv_options {
 	unsigned maxcpus;               /* 0: every CPU the MADT lists */
 	enum debug_fault debug_fault;
 	unsigned debug_fault_cpu;
+	unsigned sched_stats_ms;        /* 0: off; else print accounting */
 };
 
 /*

@@ -20,10 +20,13 @@ struct dom_console_line {
 	char buf[DOM_CONSOLE_LINE_MAX];
 	unsigned len;
 	uint64_t last_ns;        /* when its last byte came */
+	unsigned shown;          /* bytes already shown as a partial line */
 };
 
-/* A partial line whose source has been quiet this long is printed without
- * waiting for its newline (a shell prompt must be seen). */
+/* A partial line whose source has been quiet this long is shown without
+ * waiting for its newline (a shell prompt must be seen). It stays in the
+ * buffer: when its newline comes the whole line is printed again, so a
+ * line is never split on the console, only previewed. */
 #define DOM_CONSOLE_PARTIAL_NS 250000000ull
 
 /* Appends bytes from one source of domain d; complete lines are printed

@@ -170,6 +170,11 @@ int domain_set_counter(struct domain *d, const char *name, uint64_t value);
  * the operator's 'd' key on the hypervisor console. */
 void domain_dump_all(void);
 
+/* Prints one accounting line per domain (docs/hypervisor-options.md,
+ * sched_stats=): "sched-stats: t=<ns> d<id> '<name>' run_ns=.. steal_ns=..
+ * blocked_ns=.. credit_ns=..". */
+void domain_print_sched_stats(uint64_t now);
+
 /* Number of domains that exist (any state). */
 unsigned domain_count(void);
 

@@ -33,8 +33,10 @@ struct sched_cpu {
 	unsigned wake_count;
 };
 
-/* Boot CPU, once all CPUs are up: sets up the algorithm for npcpus. */
-void schedule_init(unsigned npcpus);
+/* Boot CPU, once all CPUs are up: sets up the algorithm for npcpus;
+ * stats_ms > 0 makes the boot CPU print every domain's accounting that
+ * often (sched_stats= option). */
+void schedule_init(unsigned npcpus, unsigned stats_ms);
 /* Every pCPU, forever. */
 __attribute__((noreturn)) void schedule_loop(void);
 
