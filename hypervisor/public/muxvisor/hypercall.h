@@ -31,6 +31,7 @@
 #define MUXV_HC_REPORT_COUNTER  0x104  /* (name gpa, value) -> 0 */
 #define MUXV_HC_SHUTDOWN        0x105  /* (code) -> does not return */
 #define MUXV_HC_REBOOT          0x106  /* () -> does not return */
+/* 0x107 is MUXV_HC_CONTROL, dom0 only: muxvisor/control.h. */
 
 /* MUXV_HC_CONSOLE_WRITE: at most this many bytes per call (-MUXV_E2BIG). */
 #define MUXV_CONSOLE_WRITE_MAX  4096
