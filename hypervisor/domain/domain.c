@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU fits a page");
 
 static struct spinlock domain_lock = SPINLOCK_INIT;
 static struct domain *domains[MAX_DOMAINS];   /* domain_lock */
-static uint32_t next_domain_id = 1;           /* domain_lock */
+static uint32_t next_domain_id = 1;           /* domain_lock; 0 is dom0's */
 
 static const char *const state_names[] = {
 	[DOMAIN_CREATED] = "created", [DOMAIN_RUNNING] = "running",
@@ -167,11 +167,16 @@ static int register_domain(struct domain *d)
 	int err = -ENOSPC;
 
 	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (d->cfg.privileged && domains[i] && domains[i]->cfg.privileged) {
+			err = -EEXIST;  /* one dom0 only */
+			break;
+		}
+	}
+	for (unsigned i = 0; i < MAX_DOMAINS && err == -ENOSPC; i++) {
 		if (!domains[i]) {
 			domains[i] = d;
-			d->id = next_domain_id++;
+			d->id = d->cfg.privileged ? 0 : next_domain_id++;
 			err = 0;
-			break;
 		}
 	}
 	spin_unlock_irqrestore(&domain_lock, f);

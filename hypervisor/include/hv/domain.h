@@ -63,6 +63,9 @@ enum domain_kind {
 /* Everything needed to build the domain again (restart). */
 struct domain_config {
 	enum domain_kind kind;
+	bool privileged;                /* dom0: id 0, may use the control
+					 * interface (muxvisor/control.h);
+					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
 	uint64_t mem_bytes;
