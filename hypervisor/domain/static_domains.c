@@ -63,7 +63,7 @@ static int parse_action(const struct cmdline_token *t, enum domain_stop_action *
 	return 0;
 }
 
-/* Appends a word the hypervisor does not consume to the guest's line. */
+/* Appends text to the guest's line, space-separated. */
 static int pass_to_guest(struct domain_config *cfg, const char *word, size_t len)
 {
 	size_t used = strlen(cfg->guest_cmdline);
@@ -75,6 +75,28 @@ static int pass_to_guest(struct domain_config *cfg, const char *word, size_t len
 	memcpy(cfg->guest_cmdline + used, word, len);
 	cfg->guest_cmdline[used + len] = '\0';
 	return 0;
+}
+
+/* Appends a word the hypervisor does not consume, written the way Linux
+ * reads it: key, key=value, or key="value with spaces" (GRUB hands us the
+ * latter as "key=value with spaces", which Linux would split). */
+static int pass_token_to_guest(struct domain_config *cfg, const struct cmdline_token *t)
+{
+	char word[DOMAIN_CMDLINE_MAX];
+	bool spaces = false;
+	int n;
+
+	for (size_t i = 0; t->value && i < t->value_len; i++)
+		spaces |= t->value[i] == ' ' || t->value[i] == '\t';
+
+	if (!t->value)
+		n = fmt_snprintf(word, sizeof(word), "%.*s", (int)t->key_len, t->key);
+	else
+		n = fmt_snprintf(word, sizeof(word), spaces ? "%.*s=\"%.*s\"" : "%.*s=%.*s",
+				 (int)t->key_len, t->key, (int)t->value_len, t->value);
+	if (n < 0 || (size_t)n >= sizeof(word))
+		return -E2BIG;
+	return pass_to_guest(cfg, word, (size_t)n);
 }
 
 /* Handles a known key; -ENOENT for an unknown one, -EINVAL for a bad value. */
@@ -121,7 +143,7 @@ int static_domain_parse(const char *cmdline, struct domain_config *cfg,
 		int err = parse_word(&t, cfg);
 		size_t len = (size_t)(p - t.key);
 		if (err == -ENOENT)
-			err = pass_to_guest(cfg, t.key, len) ? -EINVAL : 0;
+			err = pass_token_to_guest(cfg, &t) ? -EINVAL : 0;
 		if (err) {
 			fmt_snprintf(why, why_size, "bad value in '%.*s'", (int)len, t.key);
 			return -EINVAL;

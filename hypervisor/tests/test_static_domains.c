@@ -104,8 +104,24 @@ static void test_long_guest_line(void)
 	unit_end();
 }
 
+/* Words for the guest keep their value whole however they were quoted:
+ * GRUB passes muxrun="a b" as "muxrun=a b". */
+static void test_quoted_guest_words(void)
+{
+	struct domain_config cfg;
+	char why[96];
+
+	unit_begin("static_domain_quoted_guest_words");
+	UNIT_CHECK(parse("name=q vcpus=1 mem=16M \"muxrun=cpu-bench 128\" quiet x=1 "
+			 "y=\"two words\"", &cfg, why) == 0);
+	UNIT_CHECK(strcmp(cfg.guest_cmdline,
+			  "muxrun=\"cpu-bench 128\" quiet x=1 y=\"two words\"") == 0);
+	unit_end();
+}
+
 int main(void)
 {
+	test_quoted_guest_words();
 	test_full_line();
 	test_defaults();
 	expect_refused("static_domain_missing_name", "vcpus=1 mem=16M", "name=");
