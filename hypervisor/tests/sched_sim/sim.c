@@ -10,6 +10,8 @@
  *   - work conservation: no pCPU idles while a vCPU of an unthrottled
  *     domain waits;
  *   - a deadline is never in the past.
+ * With late preemption (sim_set_late) a pCPU acts on its deadline a random
+ * time after it (pc->due); kicks and blocks still take effect at once.
  * Run time is measured in chunks between events and split exactly over
  * 100 ms windows and scheduler periods.
  */
@@ -54,7 +56,8 @@ struct sim *sim_new(unsigned npcpus, uint64_t horizon_ns, uint64_t seed)
 	sim->nwin = (unsigned)((horizon_ns + SIM_WINDOW_NS - 1) / SIM_WINDOW_NS);
 	sim->nper = (unsigned)((horizon_ns + SCHED_PERIOD_NS - 1) / SCHED_PERIOD_NS);
 	for (unsigned p = 0; p < npcpus; p++)
-		sim->pcpu[p].deadline = SIM_INF;
+		sim->pcpu[p].deadline = sim->pcpu[p].due = SIM_INF;
+	sim->late_rng = seed ^ 0x1a7e1a7eull;
 	return sim;
 }
 
@@ -218,6 +221,27 @@ static void sim_leave(struct sim *sim, unsigned p)
 	}
 }
 
+void sim_set_late(struct sim *sim, const struct sim_late *late)
+{
+	sim->late = *late;
+}
+
+/* When a pCPU given `deadline`, running a vCPU or not, really decides:
+ * late preemption. */
+static uint64_t sim_late_due(struct sim *sim, uint64_t deadline, bool running)
+{
+	const struct sim_late *l = &sim->late;
+	uint64_t late = 0;
+
+	if (deadline == SIM_INF || (!running && !l->idle))
+		return deadline;
+	if (l->spike_pct != 0 && sim_rand(&sim->late_rng) % 100 < l->spike_pct)
+		late = sim_rand_range(&sim->late_rng, 0, l->spike_ns);
+	else if (l->max_ns != 0)
+		late = sim_rand_range(&sim->late_rng, 0, l->max_ns);
+	return deadline + late;
+}
+
 static void sim_pick(struct sim *sim, unsigned p)
 {
 	struct sim_pcpu *pc = &sim->pcpu[p];
@@ -226,6 +250,10 @@ static void sim_pick(struct sim *sim, unsigned p)
 
 	if (pc->v)
 		sim_chunk(sim, pc->v);
+	if (pc->due <= sim->now) {
+		sim->late_ns += sim->now - pc->deadline;
+		sim->late_n++;
+	}
 	sv = sched_pick(&sim->s, p, sim->now, &deadline);
 	sim->picks++;
 	if (pc->v && &pc->v->sv != sv)
@@ -236,6 +264,7 @@ static void sim_pick(struct sim *sim, unsigned p)
 		sim_fail(sim, "pCPU %u given deadline %llu, not after now", p,
 			 (unsigned long long)deadline);
 	pc->deadline = deadline;
+	pc->due = sim_late_due(sim, deadline, sv != NULL);
 }
 
 void sim_vcpu_give_work(struct sim *sim, struct sim_vcpu *v, uint64_t ns)
@@ -335,12 +364,12 @@ static void heap_build(struct sim *sim)
 		heap_down(sim, i);
 }
 
-/* When the run on pCPU p needs attention: its deadline or its vCPU's
- * work running out. */
+/* When the run on pCPU p needs attention: its deadline (as late as it is
+ * honoured) or its vCPU's work running out. */
 static uint64_t sim_pcpu_due(const struct sim *sim, unsigned p)
 {
 	const struct sim_pcpu *pc = &sim->pcpu[p];
-	uint64_t due = pc->deadline;
+	uint64_t due = pc->due;
 
 	if (pc->v && pc->v->backlog != SIM_INF && pc->v->run_start + pc->v->backlog < due)
 		due = pc->v->run_start + pc->v->backlog;

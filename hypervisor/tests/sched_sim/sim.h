@@ -7,8 +7,12 @@
  * calls sched_pick() when a pCPU's deadline passes or the pCPU is kicked,
  * sched_vcpu_block() when a vCPU runs out of work (HLT), sched_vcpu_wake()
  * when work arrives, and honours every kick at once (an IPI takes no
- * simulated time). It measures on its own, from the decisions it was given,
- * and never trusts the module's accounting (which it checks instead).
+ * simulated time). Deadlines are honoured on time unless late preemption
+ * is set (sim_set_late): then a pCPU stops its run and calls sched_pick()
+ * a random time after the deadline it was given, as a hypervisor under
+ * software emulation does (its timer interrupt and exit path arrive late).
+ * It measures on its own, from the decisions it was given, and never
+ * trusts the module's accounting (which it checks instead).
  *
  * Workloads (struct sim_workload), per vCPU:
  *   SIM_IDLE      never wants CPU;
@@ -87,6 +91,19 @@ struct sim_dom {
 struct sim_pcpu {
 	struct sim_vcpu *v;          /* running, or NULL */
 	uint64_t deadline;           /* from sched_pick() */
+	uint64_t due;                /* when it really decides: deadline + lateness */
+};
+
+/* Late preemption (sim_set_late): the deadline of a pCPU running a vCPU
+ * is honoured a uniform random 0..max_ns late, or, with chance spike_pct
+ * percent, 0..spike_ns late (a long stall of the emulator: past the
+ * period's end, or a whole period, if spike_ns is that long). An idle
+ * pCPU's deadline too if `idle` (a HLT woken late). */
+struct sim_late {
+	uint64_t max_ns;
+	uint32_t spike_pct;
+	uint64_t spike_ns;
+	bool idle;
 };
 
 struct sim {
@@ -101,6 +118,9 @@ struct sim {
 	unsigned *heap;              /* vCPUs by next_event */
 	unsigned heap_len;
 	uint64_t picks;
+	struct sim_late late;        /* all zero: deadlines on time */
+	uint64_t late_rng;
+	uint64_t late_ns, late_n;    /* lateness of the deadlines honoured: sum, count */
 	uint64_t idle_with_waiting;  /* instants a pCPU idled while work waited */
 	char err[256];               /* first violation, "" if none */
 };
@@ -119,6 +139,9 @@ int sim_add_dom(struct sim *sim, const struct sched_params *p, unsigned nvcpus,
 /* Gives vCPU i of domain dom workload wl (before the first sim_run). */
 void sim_set_workload(struct sim *sim, unsigned dom, unsigned i,
 		      const struct sim_workload *wl);
+
+/* Honours every deadline given from now on late, as *late says. */
+void sim_set_late(struct sim *sim, const struct sim_late *late);
 
 /* Runs the simulation up to time `until`. Stops early on a violation. */
 void sim_run(struct sim *sim, uint64_t until);
