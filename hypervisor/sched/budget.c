@@ -34,16 +34,26 @@
  * but less than SCHED_MIN_RUN_NS to lease (or than what is left of its
  * limit, if less) is throttled: out of the run queues, in s->throttled
  * keyed by the time its budget is released again, or earlier if a lease
- * comes back unused. If a pCPU stops a run late (its timer fired after the
- * period end) the excess is charged to the next period, so the long-run
- * rate stays within the cap. Because a lease is fitted at its end, use may
- * run ahead of the release by up to a slice at the rate: any window of
- * length W sees at most cap * (W + 2 S) + B (docs/scheduler.md).
+ * comes back unused. Because a lease is fitted at its end, use may run
+ * ahead of the release by up to a slice at the rate: any window of length
+ * W sees at most cap * (W + 2 S) + B (docs/scheduler.md).
+ *
+ * Late runs. A pCPU may stop a run after its lease ended (its timer or
+ * exit path late, as under emulation), past the period's end, even across
+ * whole periods. Every run is charged for the time it really ran, in the
+ * periods it ran in: a roll charges each run still out up to the new
+ * period's start (however short its lease), and the run's settlement the
+ * rest. What a period used above its limit is debt: it is carried into
+ * the next period as used (and on, while it exceeds a period's limit),
+ * so periods that use less pay it back and nothing forgives it; burst
+ * credit is charged each ns once, in the period whose limit it fits. So
+ * over any whole periods use <= their limits + the debt at their end, and
+ * that debt is at most the lateness of the runs out when the budget ran
+ * out: min(vCPUs, pCPUs) * L for lateness up to L.
  *
  * Periods roll lazily: a domain settles the periods that passed when it is
- * next touched, in O(1) however many passed. Leases still out at a roll
- * were used to the end of their period (their runs end no earlier than
- * that).
+ * next touched, in O(1) however many passed (plus an O(pCPUs) scan for
+ * runs still out, once per period of a domain that has running vCPUs).
  *
  * Locking: caller holds the scheduler lock.
  */
@@ -95,36 +105,94 @@ static uint64_t budget_released(const struct sched *s, const struct sched_dom *d
 	return MIN(limit, SCHED_CAP_BURST_NS + limit * elapsed / SCHED_PERIOD_NS);
 }
 
-/* Credit earned over `periods` periods in which nothing was used. */
-static uint64_t budget_idle_credit(const struct sched_dom *d, uint64_t periods)
+/* a * b, or UINT64_MAX if that does not fit. */
+static uint64_t budget_mul_sat(uint64_t a, uint64_t b)
 {
-	uint64_t base = pct_of_period(d->params.burst_baseline);
-
-	if (base != 0 && periods > budget_max_credit(d) / base)
-		return budget_max_credit(d);
-	return periods * base;
+	return (b != 0 && a > UINT64_MAX / b) ? UINT64_MAX : a * b;
 }
 
-/* Settles the periods that ended before now's and moves d into now's. */
+/* a + b, or UINT64_MAX if that does not fit. */
+static uint64_t budget_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/*
+ * The time d's runs still out at a roll ran in d's current period, which
+ * ends at pend: they are running at now >= pend, so each ran from its
+ * start (or the period's, if it was charged up to there by an earlier
+ * roll) to pend, whatever its lease was (a run stopped late outlives its
+ * lease). *out: how many there are. O(pCPUs), once per period of a
+ * domain with running vCPUs.
+ */
+static uint64_t budget_runs_out(const struct sched *s, const struct sched_dom *d,
+				uint64_t pend, uint64_t *out)
+{
+	uint64_t pstart = pend - SCHED_PERIOD_NS, sum = 0, n = 0;
+
+	for (unsigned p = 0; p < s->npcpus && n < d->nr[SCHED_RUNNING]; p++) {
+		const struct sched_pcpu *pc = &s->pcpu[p];
+
+		if (pc->curr != NULL && pc->curr->dom == d) {
+			sum += pend - MAX(pc->start, pstart);
+			n++;
+		}
+	}
+	*out = n;
+	return sum;
+}
+
+/*
+ * Settles n periods of d in which it used `use` ns in all (debt carried
+ * in included), each of limit `limit`: burst credit is charged what was
+ * used within the limits (the rule of the header; a period used less
+ * earns the difference), and the rest is returned: the debt, which the
+ * next period is charged first.
+ */
+static uint64_t budget_settle_periods(struct sched_dom *d, uint64_t n,
+				      uint64_t use, uint64_t limit)
+{
+	uint64_t within = MIN(use, budget_mul_sat(n, limit));
+
+	if (d->params.burst_baseline != 0) {
+		uint64_t base = pct_of_period(d->params.burst_baseline);
+		uint64_t c = budget_add_sat(d->credit, budget_mul_sat(n, base));
+
+		c = c > within ? c - within : 0;
+		d->credit = MIN(c, budget_max_credit(d));
+	}
+	return use - within;
+}
+
+/*
+ * Settles the periods that ended before now's and moves d into now's:
+ * its current period with what it used (runs still out counted to its
+ * end), then the periods in between, in which only the runs still out
+ * ran (all of each), in O(1) however many. What was used above the
+ * limits is carried into now's period as used: excess is charged later,
+ * never forgiven, and periods that use less pay it back.
+ */
 void sched_budget_roll(const struct sched *s, struct sched_dom *d, uint64_t now)
 {
-	uint64_t k = now / SCHED_PERIOD_NS, used, limit, over, idle;
+	uint64_t k = now / SCHED_PERIOD_NS, pend = (d->period + 1) * SCHED_PERIOD_NS;
+	uint64_t skipped, out, debt;
 
 	if (k <= d->period)
 		return;
-	used = d->used + d->leased;
+	skipped = k - d->period - 1;
 	d->leased = 0;
-	limit = budget_limit(s, d);
-	over = used > limit ? used - limit : 0;
-	idle = k - d->period - 1;
-	if (d->params.burst_baseline != 0) {
-		uint64_t c = d->credit + pct_of_period(d->params.burst_baseline);
-
-		c = c > used ? c - used : 0;
-		c += budget_idle_credit(d, idle);
-		d->credit = MIN(c, budget_max_credit(d));
+	if (!sched_budgeted(d)) {
+		d->used = 0;
+		d->period = k;
+		return;
 	}
-	d->used = idle == 0 ? over : 0;
+	debt = budget_settle_periods(d, 1, d->used + budget_runs_out(s, d, pend, &out),
+				     budget_limit(s, d));
+	if (skipped != 0)
+		debt = budget_settle_periods(d, skipped, budget_add_sat(debt,
+					     budget_mul_sat(out * SCHED_PERIOD_NS, skipped)),
+					     budget_limit(s, d));
+	d->used = debt;
 	d->period = k;
 }
 
@@ -204,23 +272,17 @@ uint64_t sched_budget_lease(const struct sched *s, struct sched_dom *d,
 
 /*
  * The run on pc (of a vCPU of d, started at pc->start) ends at now: its
- * lease is replaced by the time it used in d's current period; a run
- * stopped after the end of that period charges the rest to the next one.
+ * lease is replaced by the time it really used, late or not. If it
+ * outlived its period, the roll charges it up to the start of now's
+ * period (and the periods it ran in), and the rest goes to now's.
  */
 void sched_budget_settle(const struct sched *s, struct sched_dom *d,
 			 struct sched_pcpu *pc, uint64_t now)
 {
-	uint64_t pstart = d->period * SCHED_PERIOD_NS;
-
+	sched_budget_roll(s, d, now);
 	if (pc->lease_period == d->period)
 		d->leased -= pc->lease;
-	if (now >= pstart + SCHED_PERIOD_NS) {
-		d->used += pstart + SCHED_PERIOD_NS - MAX(pc->start, pstart);
-		sched_budget_roll(s, d, now);
-		pstart = d->period * SCHED_PERIOD_NS;
-	}
-	if (now > MAX(pc->start, pstart))
-		d->used += now - MAX(pc->start, pstart);
+	d->used += now - MAX(pc->start, d->period * SCHED_PERIOD_NS);
 	pc->lease = 0;
 }
 
