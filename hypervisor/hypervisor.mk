@@ -108,7 +108,6 @@ debug: $(BUILD)/muxvisor.iso
 bench-boot: deps
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.elf
 	@ci/bench/boot.py 2>$(BUILD)/bench-boot.log
-include $(HV_DIR)/tests/decode.mk
 
 .PHONY: bench-exits
 # Exits per second from the `exits` test guest (ci/bench/exits.py).
@@ -121,3 +120,5 @@ bench-exits: deps
 bench-sched: deps
 	@$(MAKE) --no-print-directory all
 	@ci/bench/sched.py 2>$(BUILD)/bench-sched.log
+
+include $(HV_DIR)/tests/decode.mk

@@ -11,3 +11,10 @@ LINUX_GUEST := $(BUILD)/linux-guest
 .PHONY: linux-guest
 linux-guest:
 	guest-kernels/linux/build-image.sh $(BUILD)
+
+.PHONY: bench-linux
+# The guest under Muxvisor and under nested KVM, boot and CPU time side by
+# side (ci/bench/linux.py); the QEMU consoles go to build/bench-linux.log.
+bench-linux: deps
+	@$(MAKE) --no-print-directory all
+	@ci/bench/linux.py 2>$(BUILD)/bench-linux.log
