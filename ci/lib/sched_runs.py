@@ -108,9 +108,11 @@ def run(label, host_cpus, doms, start_s, window_s, mem="1G"):
 def _measure(lines, doms, t0, start_s, window_s):
     snaps = _snapshots(lines)
     names = {d.name for d in doms}
-    # Only complete sets of lines (the last one may still be printing);
-    # a domain that has not started yet is missing from every set.
-    present = names & set().union(*snaps.values()) if snaps else set()
+    # Only complete sets of lines: the domains alive at the next-to-last
+    # snapshot (the last one may still be printing). A domain that has not
+    # started yet, or has shut down, is missing from the sets it is absent in.
+    ordered = sorted(snaps)
+    present = names & set(snaps[ordered[-2]]) if len(ordered) >= 2 else set()
     times = sorted(t for t in snaps if present <= set(snaps[t]))
     t_a = min(t for t in times if t - t0 >= start_s * 1e9)
     t_b = max(t for t in times if t - t_a <= window_s * 1e9 + 5e8)
