@@ -53,6 +53,7 @@ static const struct ctl_op ops[] = {
 	[MUXV_CTL_DOMAIN_DESTROY] = { ctl_domain_destroy, MUXV_BUF_NONE },
 	[MUXV_CTL_DOMAIN_PAUSE] = { ctl_domain_pause, MUXV_BUF_NONE },
 	[MUXV_CTL_DOMAIN_UNPAUSE] = { ctl_domain_unpause, MUXV_BUF_NONE },
+	[MUXV_CTL_MEM_POPULATE] = { ctl_mem_populate, MUXV_BUF_NONE },
 	[MUXV_CTL_SCHED_GET] = { ctl_sched_get, MUXV_BUF_NONE },
 	[MUXV_CTL_SCHED_SET] = { ctl_sched_set, MUXV_BUF_NONE },
 	[MUXV_CTL_CONSOLE_READ] = { ctl_console_read, MUXV_BUF_OUT },

@@ -75,7 +75,11 @@ struct domain_config {
 					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
-	uint64_t mem_bytes;             /* RAM, all populated at creation */
+	uint64_t mem_bytes;             /* RAM ceiling */
+	uint64_t populate_bytes;        /* populated at creation (0 = all):
+					 * a test kernel gets [0, populate_bytes)
+					 * and its boot area; the rest comes
+					 * with MEM_POPULATE (control/memory.c) */
 	struct sched_params sched;      /* (changed at run time under the
 					 * life-cycle lock and domain_lock) */
 	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
