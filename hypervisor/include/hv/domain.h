@@ -135,6 +135,13 @@ struct domain {
 	 * the last refusal was logged, and how many since. */
 	uint64_t ctl_refused_logged_ns;
 	unsigned ctl_refused;
+	/* Pages of this domain mapped into dom0 (control/memory.c,
+	 * life-cycle lock). While any are, the domain's own stop actions do
+	 * not free it (destroy and restart become keep). */
+	uint64_t mapped_pages;
+	/* Raised when a mapping is removed from this domain's nested page
+	 * tables; a vCPU entering with an older one flushes its TLB. */
+	uint64_t npt_gen;
 };
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */

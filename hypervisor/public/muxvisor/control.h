@@ -134,9 +134,14 @@ enum muxv_ctl_op {
 	 * dom0 at dom0_gpa .. (inside host_info's map window, page aligned,
 	 * not mapped yet), writable. -ESRCH, -ERANGE, -ENOENT (a page not
 	 * populated), -EEXIST (window pages in use). The domain's pages stay
-	 * allocated while mapped, even if it is destroyed. */
+	 * allocated while mapped: its own power-off, crash or reboot keeps
+	 * it (as MUXV_ON_KEEP) until dom0 destroys it; DOMAIN_DESTROY removes
+	 * the mappings first (dom0 must not touch those window pages after:
+	 * nothing is behind them). */
 	MUXV_CTL_MEM_MAP = 31,
-	/* (mem: dom0_gpa, count) Removes window mappings. -ENOENT. */
+	/* (mem: dom0_gpa, count) Removes window mappings, every page of the
+	 * range mapped (else -ENOENT); dom0's TLBs no longer hold them when
+	 * the call returns. */
 	MUXV_CTL_MEM_UNMAP = 32,
 
 	/* Console. */
