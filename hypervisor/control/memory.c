@@ -17,8 +17,7 @@
  * entry), so the page cannot be reached through a stale translation
  * once the call returns.
  *
- * Which customer page is where: a table of ranges (MAP_RECORDS, the
- * life-cycle lock), split when part of a range is unmapped.
+ * Which customer page is where: map_ranges.c.
  *
  * The window: the guest sees the host's MAXPHYADDR (CPUID 0x80000008
  * EAX[7:0]); the window starts at three quarters of that space and is at
@@ -28,6 +27,7 @@
  * that dom0's own page tables can point there.
  */
 #include "ctl.h"
+#include "map_ranges.h"
 #include "hv/domain.h"
 #include "hv/linux_guest.h"
 #include "hv/mm.h"
@@ -88,24 +88,7 @@ int ctl_mem_populate(struct ctl_call *k)
 	return err ? ctl_fail(k, err, CTL_FIELD(u.mem.count)) : 0;
 }
 
-#define MAP_RECORDS 256
-
-struct map_rec {
-	uint32_t domid;
-	uint64_t gfn;             /* the customer's first page */
-	uint64_t count;           /* pages; 0 = free record */
-	uint64_t win;             /* dom0 guest-physical of the first */
-};
-
-static struct map_rec recs[MAP_RECORDS];     /* life-cycle lock */
-
-static struct map_rec *free_rec(void)
-{
-	for (unsigned i = 0; i < MAP_RECORDS; i++)
-		if (!recs[i].count)
-			return &recs[i];
-	return NULL;
-}
+static struct map_ranges ranges;             /* life-cycle lock */
 
 /* Kicks dom0's vCPUs out of the guest until every one in it has flushed
  * its TLB since the mappings were removed. */
@@ -136,23 +119,29 @@ static void unmap_pages(struct domain *dom0, uint64_t win, uint64_t count)
 		npt_unmap_foreign(&dom0->npt, win + (i << 12));
 }
 
+struct drop_ctx {
+	struct domain *dom0;
+	bool any;
+};
+
+static void dropped(void *ctx, uint64_t win, uint64_t count)
+{
+	struct drop_ctx *c = ctx;
+
+	if (c->dom0)
+		unmap_pages(c->dom0, win, count);
+	c->any = true;
+}
+
 void ctl_mem_domain_gone(struct domain *d)
 {
 	struct domain *dom0 = domain_find(0);
-	bool any = false;
+	struct drop_ctx c = { .dom0 = dom0 && dom0 != d ? dom0 : NULL };
 
-	for (unsigned i = 0; i < MAP_RECORDS; i++) {
-		struct map_rec *r = &recs[i];
-		if (!r->count || (r->domid != d->id && !d->cfg.privileged))
-			continue;
-		if (dom0 && dom0 != d)
-			unmap_pages(dom0, r->win, r->count);
-		any = true;
-		r->count = 0;
-	}
+	map_ranges_drop(&ranges, d->id, d->cfg.privileged, dropped, &c);
 	d->mapped_pages = 0;
-	if (any && dom0 && dom0 != d)
-		flush_dom0(dom0);
+	if (c.any && c.dom0)
+		flush_dom0(c.dom0);
 }
 
 /* The window range [gpa, gpa + count pages) inside the window? */
@@ -185,8 +174,7 @@ int ctl_mem_map(struct ctl_call *k)
 	for (uint64_t i = 0; i < m->count; i++)
 		if (npt_translate(&dom0->npt, m->dom0_gpa + (i << 12)) != NPT_NONE)
 			return ctl_fail(k, -EEXIST, CTL_FIELD(u.mem.dom0_gpa));
-	struct map_rec *r = free_rec();
-	if (!r)
+	if (map_ranges_full(&ranges))
 		return ctl_fail(k, -ENOSPC, CTL_FIELD(hdr.op));
 	if (m->count / 512 + 4 > page_free_count())
 		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
@@ -199,62 +187,32 @@ int ctl_mem_map(struct ctl_call *k)
 		flush_dom0(dom0);
 		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
 	}
-	*r = (struct map_rec){ .domid = d->id, .gfn = m->gfn, .count = m->count,
-			       .win = m->dom0_gpa };
+	map_ranges_add(&ranges, d->id, m->gfn, m->count, m->dom0_gpa);
 	d->mapped_pages += m->count;
 	return 0;
 }
 
-/* Pages of [win, win + count) that record r covers. */
-static uint64_t overlap(const struct map_rec *r, uint64_t win, uint64_t count)
+static void pages_gone(void *ctx, uint32_t domid, uint64_t pages)
 {
-	uint64_t lo = MAX(r->win, win);
-	uint64_t hi = MIN(r->win + (r->count << 12), win + (count << 12));
+	struct domain *d = domain_find(domid);
 
-	return r->count && hi > lo ? (hi - lo) >> 12 : 0;
+	(void)ctx;
+	if (d)
+		d->mapped_pages -= pages;
 }
 
 int ctl_mem_unmap(struct ctl_call *k)
 {
 	const struct muxv_mem *m = &k->c.u.mem;
 	struct domain *dom0 = k->caller->dom;
-	uint64_t covered = 0, end = m->dom0_gpa + (m->count << 12);
-	bool split = false;
 	int err = ctl_check_mem(&k->c, true, &k->err_field);
 
 	if (err)
 		return err;
-	for (unsigned i = 0; i < MAP_RECORDS; i++) {
-		covered += overlap(&recs[i], m->dom0_gpa, m->count);
-		split |= recs[i].count && recs[i].win < m->dom0_gpa &&
-			 recs[i].win + (recs[i].count << 12) > end;
-	}
-	if (covered != m->count)
-		return ctl_fail(k, -ENOENT, CTL_FIELD(u.mem.dom0_gpa));
-	struct map_rec *spare = split ? free_rec() : NULL;
-	if (split && !spare)
-		return ctl_fail(k, -ENOSPC, CTL_FIELD(hdr.op));
-	for (unsigned i = 0; i < MAP_RECORDS; i++) {
-		struct map_rec *r = &recs[i];
-		uint64_t n = overlap(r, m->dom0_gpa, m->count);
-		if (!n)
-			continue;
-		uint64_t r_end = r->win + (r->count << 12);
-		struct domain *d = domain_find(r->domid);
-		if (d)
-			d->mapped_pages -= n;
-		if (r->win < m->dom0_gpa && r_end > end) {      /* a hole in r */
-			*spare = (struct map_rec){ .domid = r->domid, .win = end,
-				.gfn = r->gfn + ((end - r->win) >> 12), .count = (r_end - end) >> 12 };
-			r->count = (m->dom0_gpa - r->win) >> 12;
-		} else if (r->win < m->dom0_gpa) {              /* r's tail */
-			r->count -= n;
-		} else {                                        /* r's head or all */
-			r->gfn += n;
-			r->win += n << 12;
-			r->count -= n;
-		}
-	}
+	err = map_ranges_can_remove(&ranges, m->dom0_gpa, m->count);
+	if (err)
+		return ctl_fail(k, err, err == -ENOENT ? CTL_FIELD(u.mem.dom0_gpa) : CTL_FIELD(hdr.op));
+	map_ranges_remove(&ranges, m->dom0_gpa, m->count, pages_gone, NULL);
 	unmap_pages(dom0, m->dom0_gpa, m->count);
 	flush_dom0(dom0);
 	return 0;
