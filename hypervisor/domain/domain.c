@@ -263,8 +263,7 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 {
 	uint64_t before = page_free_count();
 
-	if (d->cfg.kernel)      /* NULL: a creation that failed early */
-		domain_loader_for(d->cfg.kind)->teardown(d);
+	domain_loader_for(d->cfg.kind)->teardown(d);
 	for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
 		if (d->vcpus[i])
 			vcpu_free(d->vcpus[i]);

@@ -6,6 +6,7 @@
  *      running/paused --guest power-off--> shut down --> destroyed
  *      running/paused --fault, triple fault--> crashed --> destroyed
  *      running --guest reboot--> (destroyed, then created and started again)
+ *      any state --DOMAIN_DESTROY (dom0)--> destroyed
  *
  * A domain that stops (shut down, crashed, rebooting, destroyed) first
  * parks every vCPU: a vCPU running on some pCPU is kicked and parks itself
