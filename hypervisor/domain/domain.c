@@ -6,13 +6,20 @@
  * nothing behind. Stopping parks the vCPUs first (vcpu.c, schedule.c);
  * the last vCPU to park runs the stop's action here (destroy, restart).
  *
- * Locking: domain_lock protects the domain table and each domain's state,
- * stopping flag, action and reason; sched lock is taken inside it where
- * both are needed. Destruction happens only after every vCPU parked and
- * left its pCPU, so no other pCPU touches the domain's objects any more.
+ * Locking: the life-cycle lock is held while a domain is destroyed or
+ * rebuilt, and by every control call, which therefore never sees a
+ * domain half gone. domain_lock protects the domain table and each
+ * domain's state, stopping flag, action and reason; sched lock is taken
+ * inside it where both are needed. Destruction happens only after every
+ * vCPU parked and left its pCPU, so no other pCPU touches the domain's
+ * objects any more.
  */
 #include <stdarg.h>
+#include <muxvisor/control.h>
 #include "hv/domain.h"
+#include "hv/control.h"
+#include "hv/dom_console.h"
+#include "hv/image.h"
 #include "hv/vcpu.h"
 #include "hv/schedule.h"
 #include "hv/test_kernel.h"
@@ -27,15 +34,40 @@
 #include "x86/virt.h"
 #include "x86/cpu.h"
 #include "x86/vlapic.h"
-
-#define MAX_DOMAINS 256
+#include "x86/percpu.h"
 
 _Static_assert(sizeof(struct domain) <= 4096, "a domain fits a page");
 _Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU fits a page");
 
 static struct spinlock domain_lock = SPINLOCK_INIT;
-static struct domain *domains[MAX_DOMAINS];   /* domain_lock */
+static struct domain *domains[DOMAIN_MAX_DOMAINS];   /* domain_lock */
 static uint32_t next_domain_id = 1;           /* domain_lock; 0 is dom0's */
+
+static struct spinlock lifecycle = SPINLOCK_INIT;
+static int lifecycle_owner = -1;              /* CPU holding it, or -1 */
+static unsigned lifecycle_depth;              /* its owner only */
+
+void domain_lifecycle_lock(void)
+{
+	int me = (int)this_cpu()->id;
+
+	if (__atomic_load_n(&lifecycle_owner, __ATOMIC_RELAXED) == me) {
+		lifecycle_depth++;
+		return;
+	}
+	spin_lock(&lifecycle);
+	__atomic_store_n(&lifecycle_owner, me, __ATOMIC_RELAXED);
+	lifecycle_depth = 1;
+}
+
+void domain_lifecycle_unlock(void)
+{
+	BUG_ON(__atomic_load_n(&lifecycle_owner, __ATOMIC_RELAXED) != (int)this_cpu()->id);
+	if (--lifecycle_depth)
+		return;
+	__atomic_store_n(&lifecycle_owner, -1, __ATOMIC_RELAXED);
+	spin_unlock(&lifecycle);
+}
 
 static const char *const state_names[] = {
 	[DOMAIN_CREATED] = "created", [DOMAIN_RUNNING] = "running",
@@ -53,10 +85,83 @@ unsigned domain_count(void)
 	unsigned n = 0;
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++)
 		n += domains[i] != NULL;
 	spin_unlock_irqrestore(&domain_lock, f);
 	return n;
+}
+
+struct domain *domain_find(uint32_t id)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	struct domain *found = NULL;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && !found; i++)
+		if (domains[i] && domains[i]->id == id && !domains[i]->dying)
+			found = domains[i];
+	spin_unlock_irqrestore(&domain_lock, f);
+	return found;
+}
+
+bool domain_exists(uint32_t id)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	bool found = false;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++)
+		found |= domains[i] && domains[i]->id == id;
+	spin_unlock_irqrestore(&domain_lock, f);
+	return found;
+}
+
+struct domain *domain_find_name(const char *name)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	struct domain *found = NULL;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && !found; i++)
+		if (domains[i] && !domains[i]->dying && strcmp(domains[i]->cfg.name, name) == 0)
+			found = domains[i];
+	spin_unlock_irqrestore(&domain_lock, f);
+	return found;
+}
+
+unsigned domain_list_ids(uint32_t after, uint32_t *ids, unsigned max, unsigned *total)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	unsigned n = 0, all = 0;
+
+	/* Insertion into the sorted prefix: at most DOMAIN_MAX_DOMAINS ids. */
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
+		if (!domains[i] || domains[i]->dying)
+			continue;
+		all++;
+		uint32_t id = domains[i]->id;
+		if (id <= after || (n == max && (max == 0 || id > ids[n - 1])))
+			continue;
+		unsigned j = n < max ? n++ : n - 1;
+		for (; j > 0 && ids[j - 1] > id; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = id;
+	}
+	spin_unlock_irqrestore(&domain_lock, f);
+	*total = all;
+	return n;
+}
+
+enum domain_state domain_get_state(struct domain *d, char *reason, size_t size)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	enum domain_state state = d->state;
+
+	fmt_snprintf(reason, size, "%s", d->reason);
+	spin_unlock_irqrestore(&domain_lock, f);
+	return state;
+}
+
+bool domain_is_stopping(struct domain *d)
+{
+	return __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE);
 }
 
 static bool name_ok(const char *name)
@@ -97,11 +202,20 @@ static int check_config(const struct domain_config *cfg)
 		log_err("domain '%s': bad scheduler parameters (%d)", cfg->name, err);
 		return err;
 	}
-	if (domain_loader_for(cfg->kind)->check(cfg, &why)) {
+	if (domain_check_images(cfg, &why)) {
 		log_err("domain '%s': cannot load the kernel: %s", cfg->name, why);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int domain_check_images(const struct domain_config *cfg, const char **why)
+{
+	if (!cfg->kernel) {
+		*why = "no kernel image";
+		return -EINVAL;
+	}
+	return domain_loader_for(cfg->kind)->check(cfg, why);
 }
 
 const struct domain_loader *domain_loader_for(enum domain_kind kind)
@@ -157,22 +271,30 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 		schedule_remove_domain(&d->sched);
 	virt_domain_destroy(d);
 	npt_destroy(&d->npt);
+	dom_console_free(d);
+	image_put(d->cfg.kernel);
+	if (d->cfg.initrd)
+		image_put(d->cfg.initrd);
 	page_free(virt_to_phys(d), 0);
 	return page_free_count() - before;
 }
 
+/* Enters d in the table: -EEXIST for a second privileged domain or a
+ * name in use, -ENOSPC when the table is full. */
 static int register_domain(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 	int err = -ENOSPC;
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		if (d->cfg.privileged && domains[i] && domains[i]->cfg.privileged) {
-			err = -EEXIST;  /* one dom0 only */
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
+		if (domains[i] && ((d->cfg.privileged && domains[i]->cfg.privileged) ||
+				   (!domains[i]->dying &&
+				    strcmp(domains[i]->cfg.name, d->cfg.name) == 0))) {
+			err = -EEXIST;  /* one dom0 only, names unique */
 			break;
 		}
 	}
-	for (unsigned i = 0; i < MAX_DOMAINS && err == -ENOSPC; i++) {
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && err == -ENOSPC; i++) {
 		if (!domains[i]) {
 			domains[i] = d;
 			d->id = d->cfg.privileged ? 0 : next_domain_id++;
@@ -187,7 +309,7 @@ static void unregister_domain(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++)
 		if (domains[i] == d)
 			domains[i] = NULL;
 	spin_unlock_irqrestore(&domain_lock, f);
@@ -207,10 +329,15 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 		goto fail;
 	d = phys_to_virt(pa);
 	d->cfg = *cfg;
+	image_get(cfg->kernel);        /* dropped by domain_free */
+	if (cfg->initrd)
+		image_get(cfg->initrd);
 	d->state = DOMAIN_CREATED;
 	d->tsc_offset = (uint64_t)0 - rdtsc();     /* guest TSC starts near 0 */
 	d->created_ns = time_now_ns();
 	*err = npt_create(&d->npt);
+	if (!*err)
+		*err = dom_console_init(d);
 	if (!*err)
 		*err = virt_domain_create(d);
 	if (*err)
@@ -233,6 +360,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	log_info("domain d%u '%s': created: %u vCPUs, %lu MiB, weight %u, reservation %u%%, cap %u%%",
 		 d->id, cfg->name, cfg->nr_vcpus, cfg->mem_bytes >> 20, cfg->sched.weight,
 		 cfg->sched.reservation, cfg->sched.cap);
+	control_event(d->id, MUXV_EV_CREATED, "%s", cfg->boot_count ? "restarted" : "");
 	return d;
 
 unregister:
@@ -262,6 +390,7 @@ int domain_start(struct domain *d)
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
 	/* Logged before any vCPU can run, so it never follows a crash line. */
 	log_info("domain d%u '%s': running", d->id, d->cfg.name);
+	control_event(d->id, MUXV_EV_STARTED, "%s", "");
 	uint64_t sf = sched_lock_irqsave();
 	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
 		if (d->vcpus[i]->wait_sipi)
@@ -304,8 +433,9 @@ static bool park_vcpus(struct domain *d)
 
 static void finish_stop(struct domain *d);
 
+/* Starts stopping d; ev is the event (MUXV_EV_*) to post, 0 for none. */
 static void stop_va(struct domain *d, enum domain_state state,
-		    enum domain_stop_action action, const char *fmt, va_list ap)
+		    enum domain_stop_action action, uint32_t ev, const char *fmt, va_list ap)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
@@ -322,8 +452,24 @@ static void stop_va(struct domain *d, enum domain_state state,
 	log_info("domain d%u '%s': %s: %s", d->id, d->cfg.name,
 		 action == DOMAIN_STOP_RESTART ? "rebooting" : domain_state_name(state),
 		 d->reason);
+	if (ev)
+		control_event(d->id, ev, "%s", d->reason);
 	if (park_vcpus(d))
 		finish_stop(d);
+}
+
+static void stop_ev(struct domain *d, enum domain_state state,
+		    enum domain_stop_action action, uint32_t ev, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void stop_ev(struct domain *d, enum domain_state state,
+		    enum domain_stop_action action, uint32_t ev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, state, action, ev, fmt, ap);
+	va_end(ap);
 }
 
 void domain_stop(struct domain *d, enum domain_state state,
@@ -332,7 +478,8 @@ void domain_stop(struct domain *d, enum domain_state state,
 	va_list ap;
 
 	va_start(ap, fmt);
-	stop_va(d, state, action, fmt, ap);
+	stop_va(d, state, action, state == DOMAIN_PAUSED ? MUXV_EV_PAUSED :
+		state == DOMAIN_CRASHED ? MUXV_EV_CRASHED : MUXV_EV_POWEROFF, fmt, ap);
 	va_end(ap);
 }
 
@@ -341,7 +488,25 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	stop_va(d, DOMAIN_CRASHED, d->cfg.on_crash, fmt, ap);
+	stop_va(d, DOMAIN_CRASHED, d->cfg.on_crash, MUXV_EV_CRASHED, fmt, ap);
+	va_end(ap);
+}
+
+void domain_poweroff(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, MUXV_EV_POWEROFF, fmt, ap);
+	va_end(ap);
+}
+
+void domain_reboot(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, DOMAIN_SHUTDOWN, d->cfg.on_reboot, MUXV_EV_REBOOTED, fmt, ap);
 	va_end(ap);
 }
 
@@ -363,6 +528,7 @@ int domain_unpause(struct domain *d)
 	}
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
 	log_info("domain d%u '%s': running (unpaused)", d->id, d->cfg.name);
+	control_event(d->id, MUXV_EV_UNPAUSED, "%s", "");
 	uint64_t sf = sched_lock_irqsave();
 	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
@@ -395,17 +561,58 @@ static void destroy(struct domain *d)
 	char name[DOMAIN_NAME_MAX + 1];
 
 	memcpy(name, d->cfg.name, sizeof(name));
+	ctl_mem_domain_gone(d);        /* before its pages go back */
 	unregister_domain(d);
 	uint64_t pages = domain_free(d, true);
 	log_info("domain d%u '%s': destroyed, %lu pages returned, %lu pages free",
 		 id, name, pages, page_free_count());
+	control_event(id, MUXV_EV_DESTROYED, "%s", "");
 }
 
-/* Runs the stop's action once every vCPU is parked (no lock held). */
-static void finish_stop(struct domain *d)
+void domain_destroy(struct domain *d, const char *why)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
-	enum domain_stop_action action = d->action;
+	bool parked = !d->stopping && d->state != DOMAIN_RUNNING;
+
+	d->dying = true;
+	if (d->stopping)           /* parking already: destroy when done */
+		d->action = DOMAIN_STOP_DESTROY;
+	spin_unlock_irqrestore(&domain_lock, f);
+	log_info("domain d%u '%s': destroying: %s", d->id, d->cfg.name, why);
+	if (parked)                /* created, paused, shut down, crashed */
+		destroy(d);
+	else                       /* a no-op if it began stopping since */
+		stop_ev(d, DOMAIN_SHUTDOWN, DOMAIN_STOP_DESTROY, 0, "%s", why);
+}
+
+int domain_set_sched(struct domain *d, const struct sched_params *p)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	uint64_t sf = sched_lock_irqsave();
+	int err = sched_dom_set_params(schedule_state(), &d->sched, p, schedule_now());
+	uint64_t kicks = sched_take_kicks(schedule_state());
+
+	sched_unlock_irqrestore(sf);
+	if (!err)
+		d->cfg.sched = *p;
+	spin_unlock_irqrestore(&domain_lock, f);
+	schedule_send_kicks(kicks);
+	return err;
+}
+
+/* Runs the stop's action once every vCPU is parked (no lock held but
+ * possibly the life-cycle lock). */
+static void finish_stop(struct domain *d)
+{
+	domain_lifecycle_lock();
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	/* A domain dom0 destroyed while it stopped for another reason. */
+	enum domain_stop_action action = d->dying ? DOMAIN_STOP_DESTROY : d->action;
+	/* Pages dom0 maps are not freed under it: dom0 destroys the domain
+	 * when it is done with them. */
+	if (!d->dying && d->mapped_pages &&
+	    (action == DOMAIN_STOP_DESTROY || action == DOMAIN_STOP_RESTART))
+		action = DOMAIN_STOP_KEEP;
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
@@ -415,11 +622,18 @@ static void finish_stop(struct domain *d)
 		struct domain_config cfg = d->cfg;
 		int err;
 		cfg.boot_count++;
+		image_get(cfg.kernel);  /* the images outlive the old domain */
+		if (cfg.initrd)
+			image_get(cfg.initrd);
 		destroy(d);
 		struct domain *nd = domain_create(&cfg, &err);
 		if (nd)
 			domain_start(nd);
+		image_put(cfg.kernel);
+		if (cfg.initrd)
+			image_put(cfg.initrd);
 	}
+	domain_lifecycle_unlock();
 }
 
 int domain_set_counter(struct domain *d, const char *name, uint64_t value)
@@ -468,7 +682,7 @@ void domain_dump_all(void)
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
 	log_raw("domains (%lu pages free):\n", page_free_count());
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 		if (!d)
 			continue;
@@ -476,7 +690,8 @@ void domain_dump_all(void)
 			domain_state_name(d->state), d->stopping ? " (stopping)" : "",
 			d->cfg.nr_vcpus, d->cfg.mem_bytes >> 20);
 		for (unsigned j = 0; j < d->cfg.nr_vcpus; j++)
-			dump_vcpu(d->vcpus[j]);
+			if (d->vcpus[j])        /* NULL while it is built */
+				dump_vcpu(d->vcpus[j]);
 	}
 	spin_unlock_irqrestore(&domain_lock, f);
 }
@@ -485,7 +700,7 @@ void domain_print_sched_stats(uint64_t now)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 		struct sched_stats st;
 		if (!d || d->state == DOMAIN_CREATED)

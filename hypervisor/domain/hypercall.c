@@ -5,7 +5,9 @@
  * mappings only (guest_read), so a bad pointer is -EFAULT.
  */
 #include <muxvisor/hypercall.h>
+#include <muxvisor/control.h>
 #include "hv/hypercall.h"
+#include "hv/control.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/dom_console.h"
@@ -96,9 +98,9 @@ static enum virt_action hc_shutdown(struct vcpu *v, const uint64_t arg[4], int64
 
 	*ret = 0;
 	if (arg[0] == MUXV_SHUTDOWN_POWEROFF)
-		domain_stop(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, "powered off");
+		domain_poweroff(d, "powered off");
 	else
-		domain_stop(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, "exit code %lu", arg[0]);
+		domain_poweroff(d, "exit code %lu", arg[0]);
 	return VIRT_STOPPED;
 }
 
@@ -106,7 +108,7 @@ static enum virt_action hc_reboot(struct vcpu *v, const uint64_t arg[4], int64_t
 {
 	(void)arg;
 	*ret = 0;
-	domain_stop(v->dom, DOMAIN_SHUTDOWN, DOMAIN_STOP_RESTART, "the guest asked to reboot");
+	domain_reboot(v->dom, "the guest asked to reboot");
 	return VIRT_STOPPED;
 }
 
@@ -123,6 +125,9 @@ static const hc_fn calls[] = {
 enum virt_action hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[4],
 				    int64_t *result)
 {
+	/* Checks its caller itself, and logs whom it refuses. */
+	if (nr == MUXV_HC_CONTROL)
+		return control_hypercall(v, arg, result);
 	if (virt_guest_cpl(v) != 0) {
 		*result = -EPERM;
 		return VIRT_CONTINUE;

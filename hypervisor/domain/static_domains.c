@@ -5,18 +5,21 @@
  * A module line reads
  *     name=<name> vcpus=<n> mem=<size> [weight=<w>] [reservation=<%>]
  *     [cap=<%>] [burst_baseline=<%>] [burst_max_ms=<ms>]
- *     [on_poweroff=destroy|keep] [on_crash=destroy|keep]
+ *     [on_poweroff=destroy|keep] [on_crash=destroy|keep] [privileged]
  *     [cmdline="<words>"] [other words]
  * where <size> takes a K, M or G suffix. Words the hypervisor does not know,
  * and the value of cmdline=, reach the guest: a test kernel's boot
  * information, or a Linux kernel's command line. The module's image says
  * which: ELF64 is a test kernel, a bzImage is Linux. A Linux domain's
  * initrd is another module whose line is `initrd=<domain name>`.
+ * `privileged` makes that domain the privileged one (dom0: id 0, may use
+ * the control interface), for tests and appliances; there is at most one.
  * A missing or bad value refuses that domain with a message naming the
  * word; the others still start.
  */
 #include "hv/static_domains.h"
 #include "hv/cmdline.h"
+#include "hv/image.h"
 #include "hv/fmt.h"
 #include "hv/mm.h"
 #include "hv/log.h"
@@ -31,7 +34,7 @@ struct num_option {
 
 static const struct num_option num_options[] = {
 	{ "vcpus", 1, DOMAIN_MAX_VCPUS, false },
-	{ "mem", 1ull << 20, 1ull << 40, true },
+	{ "mem", 1ull << 20, DOMAIN_MAX_MEM, true },
 	{ "weight", SCHED_WEIGHT_MIN, SCHED_WEIGHT_MAX, false },
 	{ "reservation", 0, DOMAIN_MAX_VCPUS * 100, false },
 	{ "cap", 0, DOMAIN_MAX_VCPUS * 100, false },
@@ -109,6 +112,12 @@ static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
 		cfg->name[t->value_len] = '\0';
 		return 0;
 	}
+	if (cmdline_key_is(t, "privileged")) {
+		if (t->value)
+			return -EINVAL;
+		cfg->privileged = true;
+		return 0;
+	}
 	if (cmdline_key_is(t, "cmdline"))
 		return t->value ? pass_to_guest(cfg, t->value, t->value_len) : -EINVAL;
 	if (cmdline_key_is(t, "on_poweroff"))
@@ -139,6 +148,7 @@ int static_domain_parse(const char *cmdline, struct domain_config *cfg,
 	sched_params_default(&cfg->sched);
 	cfg->on_poweroff = DOMAIN_STOP_DESTROY;
 	cfg->on_crash = DOMAIN_STOP_DESTROY;
+	cfg->on_reboot = DOMAIN_STOP_RESTART;
 	while (cmdline_next(&p, &t)) {
 		int err = parse_word(&t, cfg);
 		size_t len = (size_t)(p - t.key);
@@ -192,9 +202,22 @@ static int image_kind(const uint8_t *img, size_t len, enum domain_kind *kind)
 	return -EINVAL;
 }
 
+/* The module images, for the hypervisor's lifetime (a restart builds the
+ * domain again from them). */
+static struct hv_image module_images[BOOT_MODULES_MAX];
+
+static struct hv_image *module_image(const struct boot_info *bi, const struct boot_module *m)
+{
+	struct hv_image *img = &module_images[m - bi->modules];
+
+	image_init_extent(img, phys_to_virt(m->start), m->end - m->start);
+	return img;
+}
+
 static bool start_one(const struct boot_info *bi, unsigned i)
 {
 	const struct boot_module *m = &bi->modules[i];
+	const uint8_t *bytes = phys_to_virt(m->start);
 	struct domain_config cfg;
 	char why[96];
 	int err;
@@ -203,19 +226,20 @@ static bool start_one(const struct boot_info *bi, unsigned i)
 		log_err("module %u ('%s'): domain refused: %s", i, m->cmdline, why);
 		return false;
 	}
-	cfg.image = phys_to_virt(m->start);
-	cfg.image_len = m->end - m->start;
-	if (image_kind(cfg.image, cfg.image_len, &cfg.kind)) {
+	if (image_kind(bytes, m->end - m->start, &cfg.kind)) {
 		log_err("module %u ('%s'): domain refused: neither an ELF64 test kernel nor a Linux bzImage",
 			i, m->cmdline);
 		return false;
 	}
+	cfg.kernel = module_image(bi, m);
 	const struct boot_module *initrd = find_initrd(bi, cfg.name);
 	if (initrd && cfg.kind == DOMAIN_LINUX) {
-		cfg.initrd = phys_to_virt(initrd->start);
-		cfg.initrd_len = initrd->end - initrd->start;
+		cfg.initrd = module_image(bi, initrd);
 	}
 	struct domain *d = domain_create(&cfg, &err);
+	if (!d && err == -EEXIST)
+		log_err("module %u ('%s'): domain refused: its name is taken%s", i, m->cmdline,
+			cfg.privileged ? ", or a privileged domain exists already" : "");
 	return d && domain_start(d) == 0;
 }
 
@@ -223,8 +247,10 @@ unsigned static_domains_start(const struct boot_info *bi)
 {
 	unsigned started = 0;
 
+	domain_lifecycle_lock();
 	for (unsigned i = 0; i < bi->nr_modules; i++)
 		if (!is_initrd_line(bi->modules[i].cmdline))
 			started += start_one(bi, i);
+	domain_lifecycle_unlock();
 	return started;
 }

@@ -22,10 +22,25 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	return NULL;
 }
 
+void image_init_extent(struct hv_image *img, const void *bytes, uint64_t size)
+{
+	(void)img;
+	(void)bytes;
+	(void)size;
+}
+
 int domain_start(struct domain *d)
 {
 	(void)d;
 	return -ENOSYS;
+}
+
+void domain_lifecycle_lock(void)
+{
+}
+
+void domain_lifecycle_unlock(void)
+{
 }
 
 void *phys_to_virt(uint64_t pa)
@@ -75,6 +90,19 @@ static void test_defaults(void)
 		   cfg.sched.reservation == 0);
 	UNIT_CHECK(cfg.on_crash == DOMAIN_STOP_DESTROY);
 	UNIT_CHECK(cfg.guest_cmdline[0] == '\0');
+	UNIT_CHECK(!cfg.privileged);
+	unit_end();
+}
+
+static void test_privileged(void)
+{
+	struct domain_config cfg;
+	char why[96];
+
+	unit_begin("static_domain_privileged");
+	UNIT_CHECK(parse("name=dom0 vcpus=1 mem=32M privileged settle=x", &cfg, why) == 0);
+	UNIT_CHECK(cfg.privileged);
+	UNIT_CHECK(strcmp(cfg.guest_cmdline, "settle=x") == 0);
 	unit_end();
 }
 
@@ -124,6 +152,9 @@ int main(void)
 	test_quoted_guest_words();
 	test_full_line();
 	test_defaults();
+	test_privileged();
+	expect_refused("static_domain_privileged_value", "name=a vcpus=1 mem=16M privileged=yes",
+		       "privileged=yes");
 	expect_refused("static_domain_missing_name", "vcpus=1 mem=16M", "name=");
 	expect_refused("static_domain_missing_vcpus", "name=a mem=16M", "vcpus=");
 	expect_refused("static_domain_missing_mem", "name=a vcpus=2", "mem=");

@@ -6,6 +6,7 @@
  *      running/paused --guest power-off--> shut down --> destroyed
  *      running/paused --fault, triple fault--> crashed --> destroyed
  *      running --guest reboot--> (destroyed, then created and started again)
+ *      any state --DOMAIN_DESTROY (dom0)--> destroyed
  *
  * A domain that stops (shut down, crashed, rebooting, destroyed) first
  * parks every vCPU: a vCPU running on some pCPU is kicked and parks itself
@@ -14,9 +15,12 @@
  * page tables, control blocks, FPU areas, vCPU and domain objects), restart
  * (destroy, then create again from the same configuration), or keep.
  *
- * Locking: domain_lock (domain.c) protects the domain table and every
- * domain's state, reason and pending action; it is taken before the
- * scheduler lock, never after it.
+ * Locking: the life-cycle lock (domain_lifecycle_lock) is held by every
+ * control call (hypervisor/control/) and by whatever destroys or rebuilds a
+ * domain, so a domain a control call found stays until the call ends.
+ * domain_lock (domain.c) protects the domain table and every domain's
+ * state, reason and pending action. Order: life-cycle lock, domain_lock,
+ * scheduler lock.
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
@@ -25,14 +29,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "hv/sched.h"
+#include "hv/seq_ring.h"
 #include "hv/spinlock.h"
 #include "hv/vdev.h"
 #include "x86/npt.h"
 
 struct vcpu;
 struct linux_platform;
+struct hv_image;
 
+#define DOMAIN_MAX_DOMAINS   256         /* existing at once */
 #define DOMAIN_MAX_VCPUS     64
+#define DOMAIN_MAX_MEM       (1ull << 40)    /* RAM of one domain */
 #define DOMAIN_NAME_MAX      31
 #define DOMAIN_MAX_COUNTERS  16
 #define DOMAIN_CMDLINE_MAX   512
@@ -68,16 +76,21 @@ struct domain_config {
 					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
-	uint64_t mem_bytes;
-	struct sched_params sched;
-	const void *image;              /* ELF64 or bzImage, read-only */
-	size_t image_len;
-	const void *initrd;             /* Linux: initrd or NULL */
-	size_t initrd_len;
+	uint64_t mem_bytes;             /* RAM ceiling */
+	uint64_t populate_bytes;        /* populated at creation (0 = all):
+					 * a test kernel gets [0, populate_bytes)
+					 * and its boot area; the rest comes
+					 * with MEM_POPULATE (control/memory.c) */
+	struct sched_params sched;      /* (changed at run time under the
+					 * life-cycle lock and domain_lock) */
+	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
+					 * a reference (hv/image.h) */
+	struct hv_image *initrd;        /* Linux: its initrd, or NULL */
 	char guest_cmdline[DOMAIN_CMDLINE_MAX];  /* test kernel words or the
 						  * Linux command line */
 	enum domain_stop_action on_poweroff;
 	enum domain_stop_action on_crash;
+	enum domain_stop_action on_reboot;
 	unsigned boot_count;            /* restarts so far */
 };
 
@@ -93,6 +106,8 @@ struct domain {
 	enum domain_state state;        /* domain_lock */
 	enum domain_stop_action action; /* domain_lock: after parking */
 	bool stopping;                  /* domain_lock: parking in progress */
+	bool dying;                     /* domain_lock: being destroyed; no
+					 * longer found by id */
 	char reason[128];               /* domain_lock: why it stopped */
 	unsigned nr_parked;             /* sched lock */
 	struct npt npt;                 /* create; memory lock later */
@@ -111,11 +126,29 @@ struct domain {
 					* themselves may move (PCI BARs) */
 	unsigned nr_mmio;                       /* create */
 	struct linux_platform *platform;        /* create: Linux devices */
+	/* Console output (dom_console.c): every byte the domain prints,
+	 * numbered; the pages hold the last DOM_CONSOLE_RING_SIZE bytes
+	 * (control/console.c reads them). */
+	struct spinlock console_lock;
+	struct seq_ring console;                /* console_lock */
+	uint64_t console_pa;                    /* create */
+	/* MUXV_HC_CONTROL refused (control/dispatch.c, its own lock): when
+	 * the last refusal was logged, and how many since. */
+	uint64_t ctl_refused_logged_ns;
+	unsigned ctl_refused;
+	/* Pages of this domain mapped into dom0 (control/memory.c,
+	 * life-cycle lock). While any are, the domain's own stop actions do
+	 * not free it (destroy and restart become keep). */
+	uint64_t mapped_pages;
+	/* Raised when a mapping is removed from this domain's nested page
+	 * tables; a vCPU entering with an older one flushes its TLB. */
+	uint64_t npt_gen;
 };
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */
 struct domain_loader {
-	/* Checks the configuration's image(s); 0 or -EINVAL with *why. */
+	/* Checks the configuration's image(s) against its memory and
+	 * command line; 0 or -EINVAL with *why. */
 	int (*check)(const struct domain_config *cfg, const char **why);
 	/* Allocates guest RAM and devices; loads; sets every vCPU's start. */
 	int (*build)(struct domain *d);
@@ -140,15 +173,25 @@ const struct vdev_mmio *domain_mmio_find(struct domain *d, uint64_t gpa);
 
 const char *domain_state_name(enum domain_state s);
 
+/* Checks that cfg's images load into a domain of cfg's memory and
+ * command line, as domain_create() would, without creating anything: 0,
+ * or -EINVAL with *why. */
+int domain_check_images(const struct domain_config *cfg, const char **why);
+/* The domain named name, or NULL (life-cycle lock held). */
+struct domain *domain_find_name(const char *name);
+
 /*
- * Creates a domain from cfg: memory, nested page tables, vCPUs, the test
- * kernel loaded and booted into its starting state; it does not run yet.
- * Returns the domain, or NULL with *err (-EINVAL bad configuration or
- * image with a reason logged, -ENOMEM, -ENOSPC admission control) and
- * nothing left behind.
+ * Creates a domain from cfg: memory, nested page tables, vCPUs, the
+ * kernel loaded and booted into its starting state; it does not run yet
+ * (state created). It takes a reference to cfg's images. Returns the
+ * domain, or NULL with *err (-EINVAL bad configuration or image with a
+ * reason logged, -EEXIST name taken or a second privileged domain,
+ * -ENOMEM, -ENOSPC admission control or a full domain table) and nothing
+ * left behind. Life-cycle lock held.
  */
 struct domain *domain_create(const struct domain_config *cfg, int *err);
-/* Makes a created domain's vCPUs runnable. */
+/* Makes a created domain's vCPUs runnable. 0, or -EBUSY if it is not in
+ * the created state. */
 int domain_start(struct domain *d);
 
 /* Stops d (any pCPU, any context but with no lock held): parks its vCPUs,
@@ -157,11 +200,32 @@ int domain_start(struct domain *d);
 void domain_stop(struct domain *d, enum domain_state state,
 		 enum domain_stop_action action, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Shorthand: the guest did something it may not; it is crashed. */
+/* The guest's own endings, with the actions its configuration asks for:
+ * it crashed (did something it may not), powered off, or rebooted. */
 void domain_crash(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void domain_poweroff(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void domain_reboot(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Pause a running domain (its vCPUs park), resume a paused one: 0, or
+ * -EBUSY in any other state. */
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
+/*
+ * Destroys d whatever its state (dom0's control interface): it is no
+ * longer found by id at once (domain_find), and its name is free; its
+ * vCPUs are parked and everything it holds is freed when the last has
+ * left its pCPU (at once if none runs). Life-cycle lock held.
+ */
+void domain_destroy(struct domain *d, const char *why);
+/* Whether the domain with this id still holds anything (being destroyed
+ * or not): what a destroy waits for. */
+bool domain_exists(uint32_t id);
+/* Sets d's scheduler parameters at run time (already checked with
+ * sched_params_check): 0 or -ENOSPC (admission control). Life-cycle lock
+ * held. */
+int domain_set_sched(struct domain *d, const struct sched_params *p);
 
 /* Called (scheduler loop, no lock held) when vCPU v has parked. */
 void domain_vcpu_parked(struct vcpu *v);
@@ -180,5 +244,23 @@ void domain_print_sched_stats(uint64_t now);
 
 /* Number of domains that exist (any state). */
 unsigned domain_count(void);
+
+/* The life-cycle lock (see the top of this file). Re-entrant on the CPU
+ * holding it; taken with interrupts off, never by an interrupt handler. */
+void domain_lifecycle_lock(void);
+void domain_lifecycle_unlock(void);
+
+/* The domain with this id, or NULL. With the life-cycle lock held, the
+ * domain stays valid until it is dropped. */
+struct domain *domain_find(uint32_t id);
+/* Writes the ids above `after` of the domains that exist, ascending, at
+ * most max of them, to ids; returns how many it wrote. *total is how many
+ * domains exist in all. */
+unsigned domain_list_ids(uint32_t after, uint32_t *ids, unsigned max, unsigned *total);
+/* d's state, and its reason copied to reason (size bytes, NUL-terminated),
+ * read together under domain_lock. */
+enum domain_state domain_get_state(struct domain *d, char *reason, size_t size);
+/* True while d's vCPUs are being parked (a pause or stop not done yet). */
+bool domain_is_stopping(struct domain *d);
 
 #endif
