@@ -116,7 +116,7 @@ static void flush_dom0(struct domain *dom0)
 static void unmap_pages(struct domain *dom0, uint64_t win, uint64_t count)
 {
 	for (uint64_t i = 0; i < count; i++)
-		npt_unmap_foreign(&dom0->npt, win + (i << 12));
+		npt_unmap_foreign(&dom0->npt, win + (i << 12), 4096);
 }
 
 struct drop_ctx {
@@ -180,7 +180,7 @@ int ctl_mem_map(struct ctl_call *k)
 		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
 	for (uint64_t i = 0; i < m->count && !err; i++) {
 		uint64_t hpa = npt_translate(&d->npt, (m->gfn + i) << 12);
-		err = npt_map_foreign(&dom0->npt, m->dom0_gpa + (i << 12), hpa);
+		err = npt_map_foreign(&dom0->npt, m->dom0_gpa + (i << 12), hpa, 4096, false);
 	}
 	if (err) {              /* the pool emptied under the check above */
 		unmap_pages(dom0, m->dom0_gpa, m->count);

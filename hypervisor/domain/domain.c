@@ -24,6 +24,7 @@
 #include "hv/schedule.h"
 #include "hv/test_kernel.h"
 #include "hv/linux_guest.h"
+#include "hv/dom0.h"
 #include "hv/mm.h"
 #include "hv/fmt.h"
 #include "hv/log.h"
@@ -361,6 +362,11 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 		 d->id, cfg->name, cfg->nr_vcpus, cfg->mem_bytes >> 20, cfg->sched.weight,
 		 cfg->sched.reservation, cfg->sched.cap);
 	control_event(d->id, MUXV_EV_CREATED, "%s", cfg->boot_count ? "restarted" : "");
+	uint64_t lo, hi;
+	npt_owned_extent(&d->npt, &lo, &hi);
+	if (lo < hi && !cfg->privileged)
+		log_info("domain d%u '%s': RAM from the pool, host %#lx-%#lx", d->id, cfg->name,
+			 lo, hi);
 	return d;
 
 unregister:
@@ -616,6 +622,8 @@ static void finish_stop(struct domain *d)
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
+	if (d->cfg.privileged && action != DOMAIN_STOP_NONE)
+		dom0_stopped(d);        /* the machine follows dom0 */
 	if (action == DOMAIN_STOP_DESTROY) {
 		destroy(d);
 	} else if (action == DOMAIN_STOP_RESTART) {
