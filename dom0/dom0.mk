@@ -79,3 +79,6 @@ bench-api: $(BUILD)/muxd $(BUILD)/bench/api-ceiling
 	python3 ci/bench/api_bench.py
 
 -include $(MUXD_OBJS:.o=.d) $(MUXD_SAN_OBJS:.o=.d) $(MUXD_TESTS:=.d)
+
+# dom0's control stack: kernel module, control library, muxctl (issue 7).
+include dom0/kmod/kmod.mk
