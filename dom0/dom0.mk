@@ -83,3 +83,4 @@ bench-api: $(BUILD)/muxd $(BUILD)/bench/api-ceiling
 # dom0's control stack: kernel module, control library, muxctl (issue 7).
 include dom0/kmod/kmod.mk
 include dom0/lib/lib.mk
+include dom0/muxctl/muxctl.mk
