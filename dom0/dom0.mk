@@ -109,3 +109,8 @@ ALL += $(BUILD)/dom0/muxd-dom0
 include dom0/kmod/kmod.mk
 include dom0/lib/lib.mk
 include dom0/muxctl/muxctl.mk
+
+# What dom0's image carries from this tree (branch dom0-img packs them):
+# build/dom0/{muxvisor.ko,muxctl,muxd-dom0}.
+.PHONY: dom0-bins
+dom0-bins: dom0-kmod $(BUILD)/dom0/muxctl $(BUILD)/dom0/muxd-dom0

@@ -36,7 +36,7 @@ int cli_exit_code(int rc)
 	switch (-rc) {
 	case 0: return EXIT_OK;
 	case ESRCH: case ENOENT: return EXIT_NOT_FOUND;
-	case EINVAL: case ENOSPC: case ERANGE: case EBUSY: case EEXIST: case E2BIG:
+	case EINVAL: case ENOSPC: case ERANGE: case EBUSY: case EEXIST: case E2BIG: case ENOMEM:
 	case EAGAIN: case ENODEV: case EPERM:
 		return EXIT_REFUSED;
 	case EPROTO: case ENOSYS: case EACCES: return EXIT_NO_HYPERVISOR;
