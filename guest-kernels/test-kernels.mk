@@ -50,8 +50,22 @@ $(GK_BUILD)/%.elf: $(GK_BUILD)/tests/%.c.o $(GK_RT_OBJS) $(GK_LDS)
 
 ALL += $(GK_ELFS)
 
+# A test that needs several files has a folder, guest-kernels/tests/<name>/,
+# linked into build/guest-kernels/<name>.elf the same way.
+GK_DIR_TESTS := $(patsubst $(GK_DIR)/tests/%/,%,$(sort $(dir $(wildcard $(GK_DIR)/tests/*/*.c))))
+define GK_DIR_TEST
+GK_$(1)_OBJS := $$(patsubst $(GK_DIR)/%,$(GK_BUILD)/%.o,$$(wildcard $(GK_DIR)/tests/$(1)/*.c))
+$(GK_BUILD)/$(1).elf: $$(GK_$(1)_OBJS) $(GK_RT_OBJS) $(GK_LDS)
+	@echo "  LD      $$@"
+	$(Q)$(GK_LD) $(GK_LDFLAGS) -o $$@ $$(GK_$(1)_OBJS) $(GK_RT_OBJS)
+.SECONDARY: $$(GK_$(1)_OBJS)
+GK_TEST_OBJS += $$(GK_$(1)_OBJS)
+ALL += $(GK_BUILD)/$(1).elf
+endef
+$(foreach t,$(GK_DIR_TESTS),$(eval $(call GK_DIR_TEST,$(t))))
+
 .PHONY: test-kernels
-test-kernels: $(GK_ELFS)
+test-kernels: $(GK_ELFS) $(GK_DIR_TESTS:%=$(GK_BUILD)/%.elf)
 
 -include $(GK_RT_OBJS:.o=.d) $(GK_TEST_OBJS:.o=.d)
 

@@ -25,6 +25,7 @@ HV_SRCS := $(wildcard $(HV_DIR)/core/*.c) \
 	$(wildcard $(HV_DIR)/arch/x86/svm/*.c) $(wildcard $(HV_DIR)/arch/x86/svm/*.S) \
 	$(wildcard $(HV_DIR)/sched/*.c) \
 	$(wildcard $(HV_DIR)/domain/*.c) \
+	$(wildcard $(HV_DIR)/control/*.c) \
 	$(wildcard $(HV_DIR)/devices/*.c) \
 	$(wildcard $(HV_DIR)/platform/*.c)
 HV_OBJS := $(patsubst $(HV_DIR)/%,$(HV_BUILD)/%.o,$(HV_SRCS))

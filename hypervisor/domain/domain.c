@@ -6,10 +6,13 @@
  * nothing behind. Stopping parks the vCPUs first (vcpu.c, schedule.c);
  * the last vCPU to park runs the stop's action here (destroy, restart).
  *
- * Locking: domain_lock protects the domain table and each domain's state,
- * stopping flag, action and reason; sched lock is taken inside it where
- * both are needed. Destruction happens only after every vCPU parked and
- * left its pCPU, so no other pCPU touches the domain's objects any more.
+ * Locking: the life-cycle lock is held while a domain is destroyed or
+ * rebuilt, and by every control call, which therefore never sees a
+ * domain half gone. domain_lock protects the domain table and each
+ * domain's state, stopping flag, action and reason; sched lock is taken
+ * inside it where both are needed. Destruction happens only after every
+ * vCPU parked and left its pCPU, so no other pCPU touches the domain's
+ * objects any more.
  */
 #include <stdarg.h>
 #include "hv/domain.h"
@@ -27,15 +30,40 @@
 #include "x86/virt.h"
 #include "x86/cpu.h"
 #include "x86/vlapic.h"
-
-#define MAX_DOMAINS 256
+#include "x86/percpu.h"
 
 _Static_assert(sizeof(struct domain) <= 4096, "a domain fits a page");
 _Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU fits a page");
 
 static struct spinlock domain_lock = SPINLOCK_INIT;
-static struct domain *domains[MAX_DOMAINS];   /* domain_lock */
+static struct domain *domains[DOMAIN_MAX_DOMAINS];   /* domain_lock */
 static uint32_t next_domain_id = 1;           /* domain_lock; 0 is dom0's */
+
+static struct spinlock lifecycle = SPINLOCK_INIT;
+static int lifecycle_owner = -1;              /* CPU holding it, or -1 */
+static unsigned lifecycle_depth;              /* its owner only */
+
+void domain_lifecycle_lock(void)
+{
+	int me = (int)this_cpu()->id;
+
+	if (__atomic_load_n(&lifecycle_owner, __ATOMIC_RELAXED) == me) {
+		lifecycle_depth++;
+		return;
+	}
+	spin_lock(&lifecycle);
+	__atomic_store_n(&lifecycle_owner, me, __ATOMIC_RELAXED);
+	lifecycle_depth = 1;
+}
+
+void domain_lifecycle_unlock(void)
+{
+	BUG_ON(__atomic_load_n(&lifecycle_owner, __ATOMIC_RELAXED) != (int)this_cpu()->id);
+	if (--lifecycle_depth)
+		return;
+	__atomic_store_n(&lifecycle_owner, -1, __ATOMIC_RELAXED);
+	spin_unlock(&lifecycle);
+}
 
 static const char *const state_names[] = {
 	[DOMAIN_CREATED] = "created", [DOMAIN_RUNNING] = "running",
@@ -53,10 +81,60 @@ unsigned domain_count(void)
 	unsigned n = 0;
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++)
 		n += domains[i] != NULL;
 	spin_unlock_irqrestore(&domain_lock, f);
 	return n;
+}
+
+struct domain *domain_find(uint32_t id)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	struct domain *found = NULL;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && !found; i++)
+		if (domains[i] && domains[i]->id == id)
+			found = domains[i];
+	spin_unlock_irqrestore(&domain_lock, f);
+	return found;
+}
+
+unsigned domain_list_ids(uint32_t after, uint32_t *ids, unsigned max, unsigned *total)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	unsigned n = 0, all = 0;
+
+	/* Insertion into the sorted prefix: at most DOMAIN_MAX_DOMAINS ids. */
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
+		if (!domains[i])
+			continue;
+		all++;
+		uint32_t id = domains[i]->id;
+		if (id <= after || (n == max && (max == 0 || id > ids[n - 1])))
+			continue;
+		unsigned j = n < max ? n++ : n - 1;
+		for (; j > 0 && ids[j - 1] > id; j--)
+			ids[j] = ids[j - 1];
+		ids[j] = id;
+	}
+	spin_unlock_irqrestore(&domain_lock, f);
+	*total = all;
+	return n;
+}
+
+enum domain_state domain_get_state(struct domain *d, char *reason, size_t size)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	enum domain_state state = d->state;
+
+	fmt_snprintf(reason, size, "%s", d->reason);
+	spin_unlock_irqrestore(&domain_lock, f);
+	return state;
+}
+
+bool domain_is_stopping(struct domain *d)
+{
+	return __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE);
 }
 
 static bool name_ok(const char *name)
@@ -161,18 +239,21 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 	return page_free_count() - before;
 }
 
+/* Enters d in the table: -EEXIST for a second privileged domain or a
+ * name in use, -ENOSPC when the table is full. */
 static int register_domain(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 	int err = -ENOSPC;
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		if (d->cfg.privileged && domains[i] && domains[i]->cfg.privileged) {
-			err = -EEXIST;  /* one dom0 only */
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
+		if (domains[i] && ((d->cfg.privileged && domains[i]->cfg.privileged) ||
+				   strcmp(domains[i]->cfg.name, d->cfg.name) == 0)) {
+			err = -EEXIST;  /* one dom0 only, names unique */
 			break;
 		}
 	}
-	for (unsigned i = 0; i < MAX_DOMAINS && err == -ENOSPC; i++) {
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && err == -ENOSPC; i++) {
 		if (!domains[i]) {
 			domains[i] = d;
 			d->id = d->cfg.privileged ? 0 : next_domain_id++;
@@ -187,7 +268,7 @@ static void unregister_domain(struct domain *d)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++)
 		if (domains[i] == d)
 			domains[i] = NULL;
 	spin_unlock_irqrestore(&domain_lock, f);
@@ -401,9 +482,11 @@ static void destroy(struct domain *d)
 		 id, name, pages, page_free_count());
 }
 
-/* Runs the stop's action once every vCPU is parked (no lock held). */
+/* Runs the stop's action once every vCPU is parked (no lock held but
+ * possibly the life-cycle lock). */
 static void finish_stop(struct domain *d)
 {
+	domain_lifecycle_lock();
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 	enum domain_stop_action action = d->action;
 
@@ -420,6 +503,7 @@ static void finish_stop(struct domain *d)
 		if (nd)
 			domain_start(nd);
 	}
+	domain_lifecycle_unlock();
 }
 
 int domain_set_counter(struct domain *d, const char *name, uint64_t value)
@@ -468,7 +552,7 @@ void domain_dump_all(void)
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
 	log_raw("domains (%lu pages free):\n", page_free_count());
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 		if (!d)
 			continue;
@@ -476,7 +560,8 @@ void domain_dump_all(void)
 			domain_state_name(d->state), d->stopping ? " (stopping)" : "",
 			d->cfg.nr_vcpus, d->cfg.mem_bytes >> 20);
 		for (unsigned j = 0; j < d->cfg.nr_vcpus; j++)
-			dump_vcpu(d->vcpus[j]);
+			if (d->vcpus[j])        /* NULL while it is built */
+				dump_vcpu(d->vcpus[j]);
 	}
 	spin_unlock_irqrestore(&domain_lock, f);
 }
@@ -485,7 +570,7 @@ void domain_print_sched_stats(uint64_t now)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 		struct sched_stats st;
 		if (!d || d->state == DOMAIN_CREATED)

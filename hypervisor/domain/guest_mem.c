@@ -32,7 +32,7 @@ static int for_each_piece(struct domain *d, uint64_t gpa, size_t len,
 }
 
 /* Checks the whole range first, so a failed copy changes nothing. */
-static int check_range(struct domain *d, uint64_t gpa, size_t len)
+int guest_check(struct domain *d, uint64_t gpa, size_t len)
 {
 	for (uint64_t p = gpa & ~(PAGE - 1); p < gpa + len; p += PAGE)
 		if (npt_translate(&d->npt, p) == NPT_NONE)
@@ -64,14 +64,14 @@ int guest_read(struct domain *d, uint64_t gpa, void *buf, size_t len)
 
 int guest_write(struct domain *d, uint64_t gpa, const void *buf, size_t len)
 {
-	int err = check_range(d, gpa, len);
+	int err = guest_check(d, gpa, len);
 
 	return err ? err : for_each_piece(d, gpa, len, write_piece, (void *)buf);
 }
 
 int guest_zero(struct domain *d, uint64_t gpa, size_t len)
 {
-	int err = check_range(d, gpa, len);
+	int err = guest_check(d, gpa, len);
 
 	return err ? err : for_each_piece(d, gpa, len, zero_piece, NULL);
 }

@@ -5,7 +5,9 @@
  * mappings only (guest_read), so a bad pointer is -EFAULT.
  */
 #include <muxvisor/hypercall.h>
+#include <muxvisor/control.h>
 #include "hv/hypercall.h"
+#include "hv/control.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/dom_console.h"
@@ -123,6 +125,9 @@ static const hc_fn calls[] = {
 enum virt_action hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[4],
 				    int64_t *result)
 {
+	/* Checks its caller itself, and logs whom it refuses. */
+	if (nr == MUXV_HC_CONTROL)
+		return control_hypercall(v, arg, result);
 	if (virt_guest_cpl(v) != 0) {
 		*result = -EPERM;
 		return VIRT_CONTINUE;

@@ -5,13 +5,15 @@
  * A module line reads
  *     name=<name> vcpus=<n> mem=<size> [weight=<w>] [reservation=<%>]
  *     [cap=<%>] [burst_baseline=<%>] [burst_max_ms=<ms>]
- *     [on_poweroff=destroy|keep] [on_crash=destroy|keep]
+ *     [on_poweroff=destroy|keep] [on_crash=destroy|keep] [privileged]
  *     [cmdline="<words>"] [other words]
  * where <size> takes a K, M or G suffix. Words the hypervisor does not know,
  * and the value of cmdline=, reach the guest: a test kernel's boot
  * information, or a Linux kernel's command line. The module's image says
  * which: ELF64 is a test kernel, a bzImage is Linux. A Linux domain's
  * initrd is another module whose line is `initrd=<domain name>`.
+ * `privileged` makes that domain the privileged one (dom0: id 0, may use
+ * the control interface), for tests and appliances; there is at most one.
  * A missing or bad value refuses that domain with a message naming the
  * word; the others still start.
  */
@@ -31,7 +33,7 @@ struct num_option {
 
 static const struct num_option num_options[] = {
 	{ "vcpus", 1, DOMAIN_MAX_VCPUS, false },
-	{ "mem", 1ull << 20, 1ull << 40, true },
+	{ "mem", 1ull << 20, DOMAIN_MAX_MEM, true },
 	{ "weight", SCHED_WEIGHT_MIN, SCHED_WEIGHT_MAX, false },
 	{ "reservation", 0, DOMAIN_MAX_VCPUS * 100, false },
 	{ "cap", 0, DOMAIN_MAX_VCPUS * 100, false },
@@ -85,6 +87,12 @@ static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
 			return -EINVAL;
 		memcpy(cfg->name, t->value, t->value_len);
 		cfg->name[t->value_len] = '\0';
+		return 0;
+	}
+	if (cmdline_key_is(t, "privileged")) {
+		if (t->value)
+			return -EINVAL;
+		cfg->privileged = true;
 		return 0;
 	}
 	if (cmdline_key_is(t, "cmdline"))
@@ -194,6 +202,9 @@ static bool start_one(const struct boot_info *bi, unsigned i)
 		cfg.initrd_len = initrd->end - initrd->start;
 	}
 	struct domain *d = domain_create(&cfg, &err);
+	if (!d && err == -EEXIST)
+		log_err("module %u ('%s'): domain refused: its name is taken%s", i, m->cmdline,
+			cfg.privileged ? ", or a privileged domain exists already" : "");
 	return d && domain_start(d) == 0;
 }
 
@@ -201,8 +212,10 @@ unsigned static_domains_start(const struct boot_info *bi)
 {
 	unsigned started = 0;
 
+	domain_lifecycle_lock();
 	for (unsigned i = 0; i < bi->nr_modules; i++)
 		if (!is_initrd_line(bi->modules[i].cmdline))
 			started += start_one(bi, i);
+	domain_lifecycle_unlock();
 	return started;
 }

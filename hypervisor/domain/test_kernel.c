@@ -27,7 +27,7 @@
 #define AREA_NR_PD  12
 #define AREA_GDT    0xe000
 #define AREA_INFO   0xf000
-#define TEST_KERNEL_MAX_MEM ((uint64_t)AREA_NR_PD << 30)
+_Static_assert(TEST_KERNEL_MAX_MEM == (uint64_t)AREA_NR_PD << 30, "one PD per GiB");
 
 #define PTE_P  1ull
 #define PTE_RW 2ull

@@ -28,6 +28,14 @@ int domain_start(struct domain *d)
 	return -ENOSYS;
 }
 
+void domain_lifecycle_lock(void)
+{
+}
+
+void domain_lifecycle_unlock(void)
+{
+}
+
 void *phys_to_virt(uint64_t pa)
 {
 	return (void *)(uintptr_t)pa;
@@ -75,6 +83,19 @@ static void test_defaults(void)
 		   cfg.sched.reservation == 0);
 	UNIT_CHECK(cfg.on_crash == DOMAIN_STOP_DESTROY);
 	UNIT_CHECK(cfg.guest_cmdline[0] == '\0');
+	UNIT_CHECK(!cfg.privileged);
+	unit_end();
+}
+
+static void test_privileged(void)
+{
+	struct domain_config cfg;
+	char why[96];
+
+	unit_begin("static_domain_privileged");
+	UNIT_CHECK(parse("name=dom0 vcpus=1 mem=32M privileged settle=x", &cfg, why) == 0);
+	UNIT_CHECK(cfg.privileged);
+	UNIT_CHECK(strcmp(cfg.guest_cmdline, "settle=x") == 0);
 	unit_end();
 }
 
@@ -108,6 +129,9 @@ int main(void)
 {
 	test_full_line();
 	test_defaults();
+	test_privileged();
+	expect_refused("static_domain_privileged_value", "name=a vcpus=1 mem=16M privileged=yes",
+		       "privileged=yes");
 	expect_refused("static_domain_missing_name", "vcpus=1 mem=16M", "name=");
 	expect_refused("static_domain_missing_vcpus", "name=a mem=16M", "vcpus=");
 	expect_refused("static_domain_missing_mem", "name=a vcpus=2", "mem=");

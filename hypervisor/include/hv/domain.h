@@ -14,9 +14,12 @@
  * page tables, control blocks, FPU areas, vCPU and domain objects), restart
  * (destroy, then create again from the same configuration), or keep.
  *
- * Locking: domain_lock (domain.c) protects the domain table and every
- * domain's state, reason and pending action; it is taken before the
- * scheduler lock, never after it.
+ * Locking: the life-cycle lock (domain_lifecycle_lock) is held by every
+ * control call (hypervisor/control/) and by whatever destroys or rebuilds a
+ * domain, so a domain a control call found stays until the call ends.
+ * domain_lock (domain.c) protects the domain table and every domain's
+ * state, reason and pending action. Order: life-cycle lock, domain_lock,
+ * scheduler lock.
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
@@ -32,7 +35,9 @@
 struct vcpu;
 struct linux_platform;
 
+#define DOMAIN_MAX_DOMAINS   256         /* existing at once */
 #define DOMAIN_MAX_VCPUS     64
+#define DOMAIN_MAX_MEM       (1ull << 40)    /* RAM of one domain */
 #define DOMAIN_NAME_MAX      31
 #define DOMAIN_MAX_COUNTERS  16
 #define DOMAIN_CMDLINE_MAX   512
@@ -111,6 +116,10 @@ struct domain {
 					* themselves may move (PCI BARs) */
 	unsigned nr_mmio;                       /* create */
 	struct linux_platform *platform;        /* create: Linux devices */
+	/* MUXV_HC_CONTROL refused (control/dispatch.c, its own lock): when
+	 * the last refusal was logged, and how many since. */
+	uint64_t ctl_refused_logged_ns;
+	unsigned ctl_refused;
 };
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */
@@ -180,5 +189,23 @@ void domain_print_sched_stats(uint64_t now);
 
 /* Number of domains that exist (any state). */
 unsigned domain_count(void);
+
+/* The life-cycle lock (see the top of this file). Re-entrant on the CPU
+ * holding it; taken with interrupts off, never by an interrupt handler. */
+void domain_lifecycle_lock(void);
+void domain_lifecycle_unlock(void);
+
+/* The domain with this id, or NULL. With the life-cycle lock held, the
+ * domain stays valid until it is dropped. */
+struct domain *domain_find(uint32_t id);
+/* Writes the ids above `after` of the domains that exist, ascending, at
+ * most max of them, to ids; returns how many it wrote. *total is how many
+ * domains exist in all. */
+unsigned domain_list_ids(uint32_t after, uint32_t *ids, unsigned max, unsigned *total);
+/* d's state, and its reason copied to reason (size bytes, NUL-terminated),
+ * read together under domain_lock. */
+enum domain_state domain_get_state(struct domain *d, char *reason, size_t size);
+/* True while d's vCPUs are being parked (a pause or stop not done yet). */
+bool domain_is_stopping(struct domain *d);
 
 #endif

@@ -25,6 +25,7 @@
 #define ERANGE    34   /* value out of range */
 #define ENOSYS    38   /* unknown call number */
 #define ENOTSUP   95   /* valid but unsupported */
+#define EPROTO    71   /* protocol (interface version) mismatch */
 #define EOVERFLOW 75
 #define ETIMEDOUT 110
 

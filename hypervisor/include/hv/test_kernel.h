@@ -10,6 +10,10 @@
 
 struct domain;
 
+/* The largest test-kernel domain: twelve page directories of 2 MiB pages
+ * in the boot area map 12 GiB. */
+#define TEST_KERNEL_MAX_MEM (12ull << 30)
+
 /* Checks the image can be loaded into a domain of mem_bytes: 0, or
  * -EINVAL with *why (not ELF64 x86-64, bad headers, segments outside RAM
  * or over the boot area). */

@@ -1,0 +1,23 @@
+/*
+ * control.h - the hypervisor's side of the control interface
+ * (muxvisor/control.h is the ABI; docs/control-abi.md describes it as
+ * built). The code is in hypervisor/control/, one file per group of
+ * calls; this header is what the rest of the hypervisor calls.
+ */
+#ifndef HV_CONTROL_H
+#define HV_CONTROL_H
+
+#include <stdint.h>
+#include "x86/virt.h"
+
+struct vcpu;
+
+/*
+ * MUXV_HC_CONTROL from vCPU v (RBX = guest-physical address of a struct
+ * muxv_ctl, RCX = its size). Only the privileged domain's kernel (CPL 0)
+ * may call; anyone else gets -EPERM and a rate-limited log line. *ret is
+ * the RAX value (0 or a negated errno).
+ */
+enum virt_action control_hypercall(struct vcpu *v, const uint64_t arg[4], int64_t *ret);
+
+#endif
