@@ -20,6 +20,7 @@ side judges them:
   changed. A second, unprivileged Linux domain tries to load the module:
   it refuses with one clear line.
 """
+import gzip
 import json
 import os
 import re
@@ -78,10 +79,13 @@ def build_initrd():
                     os.path.join(root, "usr/bin", script))
     overlay = os.path.join(WORK, "overlay.cpio.gz")
     subprocess.run([os.path.join(RECIPE, "pack-initramfs.sh"), root, overlay], check=True)
+    # One gzip stream holding both cpio archives (Linux unpacks concatenated
+    # archives): GRUB's module2 decompresses a gzip module itself and keeps
+    # only one member of a multi-member file.
     initrd = os.path.join(WORK, "initramfs.cpio.gz")
-    with open(initrd, "wb") as out:
+    with gzip.open(initrd, "wb", compresslevel=6) as out:
         for part in (os.path.join(GUEST, "initramfs.cpio.gz"), overlay):
-            with open(part, "rb") as f:
+            with gzip.open(part, "rb") as f:
                 shutil.copyfileobj(f, out)
     return initrd
 

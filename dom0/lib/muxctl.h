@@ -99,5 +99,6 @@ int muxctl_events_wait(struct muxctl *h, int timeout_ms);
 const char *muxctl_state_name(uint32_t state);     /* "running", ... */
 const char *muxctl_event_name(uint32_t type);      /* "created", ... */
 const char *muxctl_kind_name(uint32_t kind);       /* "test-kernel", "linux" */
+const char *muxctl_vcpu_state_name(uint32_t state); /* "running", "blocked", ... */
 
 #endif

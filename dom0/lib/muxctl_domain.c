@@ -267,6 +267,17 @@ const char *muxctl_state_name(uint32_t state)
 	}
 }
 
+const char *muxctl_vcpu_state_name(uint32_t state)
+{
+	switch (state) {
+	case MUXV_VCPU_BLOCKED: return "blocked";
+	case MUXV_VCPU_RUNNABLE: return "runnable";
+	case MUXV_VCPU_RUNNING: return "running";
+	case MUXV_VCPU_OFFLINE: return "offline";
+	default: return "unknown";
+	}
+}
+
 const char *muxctl_kind_name(uint32_t kind)
 {
 	switch (kind) {

@@ -1,6 +1,6 @@
 /*
  * cli.c - muxctl's shared helpers: errors and exit codes, number and size
- * parsing, naming a domain, JSON strings.
+ * parsing, naming a domain, reading every domain, JSON strings.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -155,4 +155,37 @@ void cli_json_str(FILE *f, const char *s)
 			fputc(ch, f);
 	}
 	fputc('"', f);
+}
+
+int cli_read_domains(struct cli *c, struct muxv_domain_info **out, size_t *n)
+{
+	uint32_t *ids;
+	size_t k;
+	int rc = muxctl_domain_list(c->h, &ids, &k);
+	if (rc)
+		return rc;
+	struct muxv_domain_info *v = calloc(k + 1, sizeof *v);
+	size_t m = 0;
+	for (size_t i = 0; v && i < k; i++) {
+		rc = muxctl_domain_info(c->h, ids[i], &v[m]);
+		if (rc == -ESRCH)
+			continue;
+		if (rc) {
+			free(v);
+			free(ids);
+			return rc;
+		}
+		m++;
+	}
+	free(ids);
+	if (!v)
+		return -ENOMEM;
+	*out = v;
+	*n = m;
+	return 0;
+}
+
+double cli_pct(uint64_t part, uint64_t span)
+{
+	return span ? 100.0 * (double)part / (double)span : 0.0;
 }

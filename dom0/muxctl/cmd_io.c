@@ -33,7 +33,7 @@ static void io_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* -f alone, for console and events. */
+/* -f alone, for events. */
 static int follow_flag(int argc, char **argv, bool *follow)
 {
 	static const struct option opts[] = {
@@ -110,11 +110,48 @@ static int console_follow(struct cli *c, uint32_t domid, uint64_t *seq)
 	return rc > 0 ? 0 : rc;
 }
 
+/* console's options: -f, and -s TEXT (sent with a newline, as if typed). */
+static int console_flags(int argc, char **argv, bool *follow, const char **send)
+{
+	static const struct option opts[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "send", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	while ((ch = getopt_long(argc, argv, "fs:", opts, NULL)) != -1) {
+		if (ch == 'f')
+			*follow = true;
+		else if (ch == 's')
+			*send = optarg;
+		else
+			return cli_usage("console: bad option");
+	}
+	if (*send && strlen(*send) + 1 > MUXV_CTL_BUF_MAX)
+		return cli_usage("console: --send takes at most %u bytes", MUXV_CTL_BUF_MAX - 1);
+	return 0;
+}
+
+/* Types text and a newline into the domain's console. */
+static int console_send(struct cli *c, uint32_t domid, const char *text)
+{
+	size_t len = strlen(text);
+	char *line = malloc(len + 1);
+	if (!line)
+		return -ENOMEM;
+	memcpy(line, text, len);
+	line[len] = '\n';
+	int rc = muxctl_console_write(c->h, domid, line, len + 1);
+	free(line);
+	return rc;
+}
+
 int cmd_console(struct cli *c, int argc, char **argv)
 {
 	bool follow = false;
+	const char *send = NULL;
 	uint32_t domid;
-	int rc = follow_flag(argc, argv, &follow);
+	int rc = console_flags(argc, argv, &follow, &send);
 	if (rc)
 		return rc;
 	if (optind + 1 != argc)
@@ -123,6 +160,14 @@ int cmd_console(struct cli *c, int argc, char **argv)
 		return rc;
 	io_signals();
 	uint64_t seq = 0;
+	if (send) {
+		/* -s alone only types; with -f the console is shown and followed
+		 * as without -s. */
+		if ((rc = console_send(c, domid, send)))
+			return cli_fail(rc);
+		if (!follow)
+			return EXIT_OK;
+	}
 	rc = console_drain(c, domid, &seq);
 	if (!rc && follow)
 		rc = console_follow(c, domid, &seq);

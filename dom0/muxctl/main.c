@@ -18,8 +18,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "info", cmd_info, "", "host capacity, free memory, hypervisor version" },
-	{ "list", cmd_list, "", "domains: id, name, state, vCPUs, memory, weight, reservation, cap" },
-	{ "top", cmd_top, "[-b] [-n N] [-i SECONDS]", "live CPU and steal % per domain" },
+	{ "list", cmd_list, "",
+	  "domains: id, name, state, vCPUs, memory, weight, reservation, cap, CPU%, steal%" },
+	{ "top", cmd_top, "[-b] [-v] [-n N] [-i SECONDS|MSms]",
+	  "live CPU, steal and blocked % per domain (-v: per vCPU too)" },
 	{ "create", cmd_create, "--name NAME (--test-kernel ELF | --kernel BZIMAGE [--initrd FILE]) [options]",
 	  "create and start a domain; prints its id" },
 	{ "destroy", cmd_destroy, "DOMAIN", "destroy a domain" },
@@ -27,7 +29,8 @@ static const struct command commands[] = {
 	{ "unpause", cmd_unpause, "DOMAIN", "start a created domain or resume a paused one" },
 	{ "sched", cmd_sched, "DOMAIN [--weight N] [--reservation PCT] [--cap PCT] "
 	  "[--burst-baseline PCT] [--burst-max-ms MS]", "show or change scheduler parameters" },
-	{ "console", cmd_console, "DOMAIN [-f]", "print the domain's console; -f follows (and types, on a tty)" },
+	{ "console", cmd_console, "DOMAIN [-f] [-s TEXT]",
+	  "print the domain's console; -f follows (and types, on a tty); -s types TEXT + newline" },
 	{ "events", cmd_events, "[-f]", "print hypervisor events; -f follows" },
 	{ "peek", cmd_peek, "DOMAIN GPA [LEN]", "read guest memory through a mapping (hex)" },
 };

@@ -51,6 +51,14 @@ bool cli_u64(const char *s, uint64_t *out);          /* decimal or 0x hex */
 /* A domain by id or name; prints the error and returns an exit code, or 0. */
 int cli_domain(struct cli *c, const char *arg, uint32_t *domid);
 
+/* Every domain's info, ascending ids; *out malloc'd (free it). Domains that
+ * vanish meanwhile are skipped. 0 or a library error. */
+int cli_read_domains(struct cli *c, struct muxv_domain_info **out, size_t *n);
+/* part as a percentage of span (0 when span is 0). */
+double cli_pct(uint64_t part, uint64_t span);
+
+#define MIB_PAGES 256ull   /* 4 KiB pages per MiB */
+
 /* JSON output helpers. */
 void cli_json_str(FILE *f, const char *s);
 
