@@ -84,3 +84,12 @@ $(BUILD)/tests/unit/rt_%: $(GK_DIR)/runtime/tests/test_%.c
 UNIT_TESTS += $(GK_UNIT_TESTS)
 
 -include $(GK_UNIT_TESTS:=.d)
+
+# ctlprobe uploads a test kernel through the control interface and boots
+# it (DOMAIN_CREATE from an image): cpuburn's ELF, linked into ctlprobe as
+# the bytes ctlprobe_child[] (guest-kernels/tests/ctlprobe/child.S).
+GK_CTLPROBE_CHILD := $(GK_BUILD)/cpuburn.elf
+GK_ctlprobe_OBJS += $(GK_BUILD)/tests/ctlprobe/child.S.o
+$(GK_BUILD)/ctlprobe.elf: $(GK_BUILD)/tests/ctlprobe/child.S.o
+$(GK_BUILD)/tests/ctlprobe/child.S.o: $(GK_CTLPROBE_CHILD)
+$(GK_BUILD)/tests/ctlprobe/child.S.o: GK_ASFLAGS += -DCTLPROBE_CHILD='"$(GK_CTLPROBE_CHILD)"'

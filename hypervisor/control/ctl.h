@@ -24,6 +24,8 @@
 
 struct vcpu;
 struct domain;
+struct hv_image;
+struct sched_params;
 
 /* The byte offset of a field of struct muxv_ctl: CTL_FIELD(u.mem.gfn). */
 #define CTL_FIELD(member) ((uint32_t)offsetof(struct muxv_ctl, member))
@@ -97,6 +99,30 @@ void ctl_limits(struct ctl_limits *lim);
 
 /* images.c */
 uint64_t ctl_image_pages(void);         /* pool pages images hold */
+struct hv_image *ctl_image_find(uint32_t id);   /* not released, or NULL */
+int ctl_image_create(struct ctl_call *k);
+int ctl_image_write(struct ctl_call *k);
+int ctl_image_seal(struct ctl_call *k);
+int ctl_image_release(struct ctl_call *k);
+
+/* lifecycle.c */
+int ctl_domain_create(struct ctl_call *k);
+int ctl_domain_destroy(struct ctl_call *k);
+int ctl_domain_pause(struct ctl_call *k);
+int ctl_domain_unpause(struct ctl_call *k);
+
+/* sched.c, and the translations (lifecycle.c, domains.c) */
+int ctl_sched_get(struct ctl_call *k);
+int ctl_sched_set(struct ctl_call *k);
+void ctl_sched_from_abi(struct sched_params *p, const struct muxv_sched *s);
+void ctl_sched_to_abi(struct muxv_sched *out, const struct sched_params *p);
+
+/* console.c */
+int ctl_console_read(struct ctl_call *k);
+int ctl_console_write(struct ctl_call *k);
+
+/* events.c */
+int ctl_events_read(struct ctl_call *k);
 
 /* memory.c */
 /* MEM_MAP's window in dom0's guest-physical space. */

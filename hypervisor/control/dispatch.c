@@ -45,6 +45,19 @@ static const struct ctl_op ops[] = {
 	[MUXV_CTL_DOMAIN_INFO] = { ctl_domain_info, MUXV_BUF_NONE },
 	[MUXV_CTL_DOMAIN_LIST] = { ctl_domain_list, MUXV_BUF_OUT },
 	[MUXV_CTL_VCPU_INFO] = { ctl_vcpu_info, MUXV_BUF_NONE },
+	[MUXV_CTL_IMAGE_CREATE] = { ctl_image_create, MUXV_BUF_NONE },
+	[MUXV_CTL_IMAGE_WRITE] = { ctl_image_write, MUXV_BUF_IN },
+	[MUXV_CTL_IMAGE_SEAL] = { ctl_image_seal, MUXV_BUF_NONE },
+	[MUXV_CTL_IMAGE_RELEASE] = { ctl_image_release, MUXV_BUF_NONE },
+	[MUXV_CTL_DOMAIN_CREATE] = { ctl_domain_create, MUXV_BUF_NONE },
+	[MUXV_CTL_DOMAIN_DESTROY] = { ctl_domain_destroy, MUXV_BUF_NONE },
+	[MUXV_CTL_DOMAIN_PAUSE] = { ctl_domain_pause, MUXV_BUF_NONE },
+	[MUXV_CTL_DOMAIN_UNPAUSE] = { ctl_domain_unpause, MUXV_BUF_NONE },
+	[MUXV_CTL_SCHED_GET] = { ctl_sched_get, MUXV_BUF_NONE },
+	[MUXV_CTL_SCHED_SET] = { ctl_sched_set, MUXV_BUF_NONE },
+	[MUXV_CTL_CONSOLE_READ] = { ctl_console_read, MUXV_BUF_OUT },
+	[MUXV_CTL_CONSOLE_WRITE] = { ctl_console_write, MUXV_BUF_IN },
+	[MUXV_CTL_EVENTS_READ] = { ctl_events_read, MUXV_BUF_OUT },
 };
 
 static struct spinlock refusal_lock = SPINLOCK_INIT;
@@ -149,7 +162,8 @@ static void settle(enum ctl_settle what, uint32_t id)
 	while (what != CTL_SETTLE_NONE && time_now_ns() < deadline) {
 		domain_lifecycle_lock();
 		struct domain *d = domain_find(id);
-		bool done = !d || (what == CTL_SETTLE_PARKED && !domain_is_stopping(d));
+		bool done = what == CTL_SETTLE_GONE ? !domain_exists(id) :
+			    !d || !domain_is_stopping(d);
 		domain_lifecycle_unlock();
 		if (done)
 			return;

@@ -30,7 +30,7 @@ static uint32_t abi_state(enum domain_state s)
 	return 0;
 }
 
-static void abi_sched(struct muxv_sched *out, const struct sched_params *p)
+void ctl_sched_to_abi(struct muxv_sched *out, const struct sched_params *p)
 {
 	out->weight = p->weight;
 	out->reservation = p->reservation;
@@ -66,7 +66,7 @@ int ctl_domain_info(struct ctl_call *k)
 	di->boot_count = d->cfg.boot_count;
 	di->mem_max_pages = d->cfg.mem_bytes >> 12;
 	di->mem_pages = d->npt.owned_pages;
-	abi_sched(&di->sched, &d->cfg.sched);
+	ctl_sched_to_abi(&di->sched, &d->cfg.sched);
 	di->now_ns = time_now_ns();
 	uint64_t f = sched_lock_irqsave();
 	sched_dom_stats(&d->sched, di->now_ns, &st);

@@ -8,6 +8,48 @@
 #include "hv/domain.h"
 #include "hv/log.h"
 #include "hv/time.h"
+#include "hv/mm.h"
+#include "hv/lib.h"
+#include "hv/errno.h"
+
+int dom_console_init(struct domain *d)
+{
+	uint64_t pa = page_alloc_zeroed(DOM_CONSOLE_RING_ORDER);
+
+	if (!pa)
+		return -ENOMEM;
+	d->console_pa = pa;
+	d->console_lock = (struct spinlock)SPINLOCK_INIT;
+	seq_ring_init(&d->console, phys_to_virt(pa), 1, DOM_CONSOLE_RING_SIZE, 0);
+	return 0;
+}
+
+void dom_console_free(struct domain *d)
+{
+	if (d->console_pa)
+		page_free(d->console_pa, DOM_CONSOLE_RING_ORDER);
+	d->console_pa = 0;
+}
+
+/* Keeps the bytes for dom0 (a domain being built has no ring yet). */
+static void ring_push(struct domain *d, const char *buf, size_t n)
+{
+	if (!d->console_pa)
+		return;
+	uint64_t f = spin_lock_irqsave(&d->console_lock);
+	seq_ring_push(&d->console, buf, n);
+	spin_unlock_irqrestore(&d->console_lock, f);
+}
+
+uint32_t dom_console_read(struct domain *d, uint64_t *seq, void *buf, uint32_t max,
+			  uint64_t *lost)
+{
+	uint64_t f = spin_lock_irqsave(&d->console_lock);
+	uint32_t n = seq_ring_read(&d->console, seq, buf, max, lost);
+
+	spin_unlock_irqrestore(&d->console_lock, f);
+	return n;
+}
 
 static void print_line(struct domain *d, const struct dom_console_line *l)
 {
@@ -24,6 +66,7 @@ static void flush_line(struct domain *d, struct dom_console_line *l)
 void dom_console_feed(struct domain *d, struct dom_console_line *l,
 		      const char *buf, size_t n)
 {
+	ring_push(d, buf, n);
 	for (size_t i = 0; i < n; i++) {
 		char c = buf[i];
 		if (c == '\n') {

@@ -15,7 +15,11 @@
  * objects any more.
  */
 #include <stdarg.h>
+#include <muxvisor/control.h>
 #include "hv/domain.h"
+#include "hv/control.h"
+#include "hv/dom_console.h"
+#include "hv/image.h"
 #include "hv/vcpu.h"
 #include "hv/schedule.h"
 #include "hv/test_kernel.h"
@@ -93,7 +97,30 @@ struct domain *domain_find(uint32_t id)
 	struct domain *found = NULL;
 
 	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && !found; i++)
-		if (domains[i] && domains[i]->id == id)
+		if (domains[i] && domains[i]->id == id && !domains[i]->dying)
+			found = domains[i];
+	spin_unlock_irqrestore(&domain_lock, f);
+	return found;
+}
+
+bool domain_exists(uint32_t id)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	bool found = false;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++)
+		found |= domains[i] && domains[i]->id == id;
+	spin_unlock_irqrestore(&domain_lock, f);
+	return found;
+}
+
+struct domain *domain_find_name(const char *name)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	struct domain *found = NULL;
+
+	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS && !found; i++)
+		if (domains[i] && !domains[i]->dying && strcmp(domains[i]->cfg.name, name) == 0)
 			found = domains[i];
 	spin_unlock_irqrestore(&domain_lock, f);
 	return found;
@@ -106,7 +133,7 @@ unsigned domain_list_ids(uint32_t after, uint32_t *ids, unsigned max, unsigned *
 
 	/* Insertion into the sorted prefix: at most DOMAIN_MAX_DOMAINS ids. */
 	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
-		if (!domains[i])
+		if (!domains[i] || domains[i]->dying)
 			continue;
 		all++;
 		uint32_t id = domains[i]->id;
@@ -175,11 +202,20 @@ static int check_config(const struct domain_config *cfg)
 		log_err("domain '%s': bad scheduler parameters (%d)", cfg->name, err);
 		return err;
 	}
-	if (domain_loader_for(cfg->kind)->check(cfg, &why)) {
+	if (domain_check_images(cfg, &why)) {
 		log_err("domain '%s': cannot load the kernel: %s", cfg->name, why);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int domain_check_images(const struct domain_config *cfg, const char **why)
+{
+	if (!cfg->kernel) {
+		*why = "no kernel image";
+		return -EINVAL;
+	}
+	return domain_loader_for(cfg->kind)->check(cfg, why);
 }
 
 const struct domain_loader *domain_loader_for(enum domain_kind kind)
@@ -227,7 +263,8 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 {
 	uint64_t before = page_free_count();
 
-	domain_loader_for(d->cfg.kind)->teardown(d);
+	if (d->cfg.kernel)      /* NULL: a creation that failed early */
+		domain_loader_for(d->cfg.kind)->teardown(d);
 	for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
 		if (d->vcpus[i])
 			vcpu_free(d->vcpus[i]);
@@ -235,6 +272,10 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 		schedule_remove_domain(&d->sched);
 	virt_domain_destroy(d);
 	npt_destroy(&d->npt);
+	dom_console_free(d);
+	image_put(d->cfg.kernel);
+	if (d->cfg.initrd)
+		image_put(d->cfg.initrd);
 	page_free(virt_to_phys(d), 0);
 	return page_free_count() - before;
 }
@@ -248,7 +289,8 @@ static int register_domain(struct domain *d)
 
 	for (unsigned i = 0; i < DOMAIN_MAX_DOMAINS; i++) {
 		if (domains[i] && ((d->cfg.privileged && domains[i]->cfg.privileged) ||
-				   strcmp(domains[i]->cfg.name, d->cfg.name) == 0)) {
+				   (!domains[i]->dying &&
+				    strcmp(domains[i]->cfg.name, d->cfg.name) == 0))) {
 			err = -EEXIST;  /* one dom0 only, names unique */
 			break;
 		}
@@ -288,10 +330,15 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 		goto fail;
 	d = phys_to_virt(pa);
 	d->cfg = *cfg;
+	image_get(cfg->kernel);        /* dropped by domain_free */
+	if (cfg->initrd)
+		image_get(cfg->initrd);
 	d->state = DOMAIN_CREATED;
 	d->tsc_offset = (uint64_t)0 - rdtsc();     /* guest TSC starts near 0 */
 	d->created_ns = time_now_ns();
 	*err = npt_create(&d->npt);
+	if (!*err)
+		*err = dom_console_init(d);
 	if (!*err)
 		*err = virt_domain_create(d);
 	if (*err)
@@ -314,6 +361,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	log_info("domain d%u '%s': created: %u vCPUs, %lu MiB, weight %u, reservation %u%%, cap %u%%",
 		 d->id, cfg->name, cfg->nr_vcpus, cfg->mem_bytes >> 20, cfg->sched.weight,
 		 cfg->sched.reservation, cfg->sched.cap);
+	control_event(d->id, MUXV_EV_CREATED, "%s", cfg->boot_count ? "restarted" : "");
 	return d;
 
 unregister:
@@ -343,6 +391,7 @@ int domain_start(struct domain *d)
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
 	/* Logged before any vCPU can run, so it never follows a crash line. */
 	log_info("domain d%u '%s': running", d->id, d->cfg.name);
+	control_event(d->id, MUXV_EV_STARTED, "%s", "");
 	uint64_t sf = sched_lock_irqsave();
 	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
 		if (d->vcpus[i]->wait_sipi)
@@ -385,8 +434,9 @@ static bool park_vcpus(struct domain *d)
 
 static void finish_stop(struct domain *d);
 
+/* Starts stopping d; ev is the event (MUXV_EV_*) to post, 0 for none. */
 static void stop_va(struct domain *d, enum domain_state state,
-		    enum domain_stop_action action, const char *fmt, va_list ap)
+		    enum domain_stop_action action, uint32_t ev, const char *fmt, va_list ap)
 {
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 
@@ -403,8 +453,24 @@ static void stop_va(struct domain *d, enum domain_state state,
 	log_info("domain d%u '%s': %s: %s", d->id, d->cfg.name,
 		 action == DOMAIN_STOP_RESTART ? "rebooting" : domain_state_name(state),
 		 d->reason);
+	if (ev)
+		control_event(d->id, ev, "%s", d->reason);
 	if (park_vcpus(d))
 		finish_stop(d);
+}
+
+static void stop_ev(struct domain *d, enum domain_state state,
+		    enum domain_stop_action action, uint32_t ev, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void stop_ev(struct domain *d, enum domain_state state,
+		    enum domain_stop_action action, uint32_t ev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, state, action, ev, fmt, ap);
+	va_end(ap);
 }
 
 void domain_stop(struct domain *d, enum domain_state state,
@@ -413,7 +479,8 @@ void domain_stop(struct domain *d, enum domain_state state,
 	va_list ap;
 
 	va_start(ap, fmt);
-	stop_va(d, state, action, fmt, ap);
+	stop_va(d, state, action, state == DOMAIN_PAUSED ? MUXV_EV_PAUSED :
+		state == DOMAIN_CRASHED ? MUXV_EV_CRASHED : MUXV_EV_POWEROFF, fmt, ap);
 	va_end(ap);
 }
 
@@ -422,7 +489,25 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	stop_va(d, DOMAIN_CRASHED, d->cfg.on_crash, fmt, ap);
+	stop_va(d, DOMAIN_CRASHED, d->cfg.on_crash, MUXV_EV_CRASHED, fmt, ap);
+	va_end(ap);
+}
+
+void domain_poweroff(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, MUXV_EV_POWEROFF, fmt, ap);
+	va_end(ap);
+}
+
+void domain_reboot(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stop_va(d, DOMAIN_SHUTDOWN, d->cfg.on_reboot, MUXV_EV_REBOOTED, fmt, ap);
 	va_end(ap);
 }
 
@@ -444,6 +529,7 @@ int domain_unpause(struct domain *d)
 	}
 	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
 	log_info("domain d%u '%s': running (unpaused)", d->id, d->cfg.name);
+	control_event(d->id, MUXV_EV_UNPAUSED, "%s", "");
 	uint64_t sf = sched_lock_irqsave();
 	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
@@ -480,6 +566,38 @@ static void destroy(struct domain *d)
 	uint64_t pages = domain_free(d, true);
 	log_info("domain d%u '%s': destroyed, %lu pages returned, %lu pages free",
 		 id, name, pages, page_free_count());
+	control_event(id, MUXV_EV_DESTROYED, "%s", "");
+}
+
+void domain_destroy(struct domain *d, const char *why)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	bool parked = !d->stopping && d->state != DOMAIN_RUNNING;
+
+	d->dying = true;
+	if (d->stopping)           /* parking already: destroy when done */
+		d->action = DOMAIN_STOP_DESTROY;
+	spin_unlock_irqrestore(&domain_lock, f);
+	log_info("domain d%u '%s': destroying: %s", d->id, d->cfg.name, why);
+	if (parked)                /* created, paused, shut down, crashed */
+		destroy(d);
+	else                       /* a no-op if it began stopping since */
+		stop_ev(d, DOMAIN_SHUTDOWN, DOMAIN_STOP_DESTROY, 0, "%s", why);
+}
+
+int domain_set_sched(struct domain *d, const struct sched_params *p)
+{
+	uint64_t f = spin_lock_irqsave(&domain_lock);
+	uint64_t sf = sched_lock_irqsave();
+	int err = sched_dom_set_params(schedule_state(), &d->sched, p, schedule_now());
+	uint64_t kicks = sched_take_kicks(schedule_state());
+
+	sched_unlock_irqrestore(sf);
+	if (!err)
+		d->cfg.sched = *p;
+	spin_unlock_irqrestore(&domain_lock, f);
+	schedule_send_kicks(kicks);
+	return err;
 }
 
 /* Runs the stop's action once every vCPU is parked (no lock held but
@@ -488,7 +606,8 @@ static void finish_stop(struct domain *d)
 {
 	domain_lifecycle_lock();
 	uint64_t f = spin_lock_irqsave(&domain_lock);
-	enum domain_stop_action action = d->action;
+	/* A domain dom0 destroyed while it stopped for another reason. */
+	enum domain_stop_action action = d->dying ? DOMAIN_STOP_DESTROY : d->action;
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
@@ -498,10 +617,16 @@ static void finish_stop(struct domain *d)
 		struct domain_config cfg = d->cfg;
 		int err;
 		cfg.boot_count++;
+		image_get(cfg.kernel);  /* the images outlive the old domain */
+		if (cfg.initrd)
+			image_get(cfg.initrd);
 		destroy(d);
 		struct domain *nd = domain_create(&cfg, &err);
 		if (nd)
 			domain_start(nd);
+		image_put(cfg.kernel);
+		if (cfg.initrd)
+			image_put(cfg.initrd);
 	}
 	domain_lifecycle_unlock();
 }

@@ -1,7 +1,9 @@
 /*
- * elf64.c - ELF64 program headers (see hv/elf64.h).
+ * elf64.c - ELF64 program headers (see hv/elf64.h), read from the image
+ * through image_read(), so a module and an uploaded image parse alike.
  */
 #include "hv/elf64.h"
+#include "hv/image.h"
 #include "hv/lib.h"
 #include "hv/errno.h"
 
@@ -21,9 +23,9 @@ static int fail(const char **why, const char *reason)
 	return -EINVAL;
 }
 
-static int check_header(const uint8_t *b, size_t len, const char **why)
+static int check_header(const uint8_t *b, const char **why)
 {
-	if (len < EHDR_SIZE || memcmp(b, "\x7f" "ELF", 4) != 0)
+	if (memcmp(b, "\x7f" "ELF", 4) != 0)
 		return fail(why, "not an ELF file");
 	if (b[4] != 2 || b[5] != 1)
 		return fail(why, "not a 64-bit little-endian ELF");
@@ -36,7 +38,7 @@ static int check_header(const uint8_t *b, size_t len, const char **why)
 	return 0;
 }
 
-static int add_segment(struct elf64_image *out, const uint8_t *ph, size_t len,
+static int add_segment(struct elf64_image *out, const uint8_t *ph, uint64_t len,
 		       const char **why)
 {
 	uint64_t off = rd64(ph + 8), paddr = rd64(ph + 24);
@@ -58,13 +60,16 @@ static int add_segment(struct elf64_image *out, const uint8_t *ph, size_t len,
 	return 0;
 }
 
-int elf64_parse(const void *image, size_t len, struct elf64_image *out,
-		const char **why)
+int elf64_parse(const struct hv_image *img, struct elf64_image *out, const char **why)
 {
-	const uint8_t *b = image;
-	int err = check_header(b, len, why);
+	uint8_t b[EHDR_SIZE], ph[PHDR_SIZE];
+	uint64_t len = img->size;
+	int err;
 
 	memset(out, 0, sizeof(*out));
+	if (image_read(img, 0, b, sizeof(b)))
+		return fail(why, "not an ELF file");
+	err = check_header(b, why);
 	if (err)
 		return err;
 	uint64_t phoff = rd64(b + 32);
@@ -74,7 +79,7 @@ int elf64_parse(const void *image, size_t len, struct elf64_image *out,
 	out->entry = rd64(b + 24);
 	out->lowest = UINT64_MAX;
 	for (uint16_t i = 0; i < phnum; i++) {
-		const uint8_t *ph = b + phoff + (uint64_t)i * PHDR_SIZE;
+		image_read(img, phoff + (uint64_t)i * PHDR_SIZE, ph, sizeof(ph));
 		if (rd32(ph) != PT_LOAD)
 			continue;
 		err = add_segment(out, ph, len, why);

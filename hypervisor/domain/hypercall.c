@@ -98,9 +98,9 @@ static enum virt_action hc_shutdown(struct vcpu *v, const uint64_t arg[4], int64
 
 	*ret = 0;
 	if (arg[0] == MUXV_SHUTDOWN_POWEROFF)
-		domain_stop(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, "powered off");
+		domain_poweroff(d, "powered off");
 	else
-		domain_stop(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, "exit code %lu", arg[0]);
+		domain_poweroff(d, "exit code %lu", arg[0]);
 	return VIRT_STOPPED;
 }
 
@@ -108,7 +108,7 @@ static enum virt_action hc_reboot(struct vcpu *v, const uint64_t arg[4], int64_t
 {
 	(void)arg;
 	*ret = 0;
-	domain_stop(v->dom, DOMAIN_SHUTDOWN, DOMAIN_STOP_RESTART, "the guest asked to reboot");
+	domain_reboot(v->dom, "the guest asked to reboot");
 	return VIRT_STOPPED;
 }
 

@@ -15,6 +15,7 @@
 #include "hv/domain.h"
 #include "hv/vcpu.h"
 #include "hv/guest_mem.h"
+#include "hv/image.h"
 #include "hv/mm.h"
 #include "hv/log.h"
 #include "hv/lib.h"
@@ -44,6 +45,23 @@ static void acpi_config(uint32_t nr_vcpus, uint32_t *ids, struct acpi_build_conf
 	c->reset_value = ACPI_BUILD_DEFAULT_RESET_VALUE;
 }
 
+/* The bzImage's first bytes, which are all the boot protocol's parsers
+ * read (linux_boot.h). */
+struct head {
+	uint8_t b[LINUX_BOOT_HEAD_BYTES];
+};
+
+static void read_head(const struct hv_image *image, struct head *h)
+{
+	memset(h, 0, sizeof(*h));
+	image_read(image, 0, h->b, MIN(image->size, (uint64_t)sizeof(h->b)));
+}
+
+static uint64_t initrd_size(const struct domain_config *cfg)
+{
+	return cfg->initrd ? cfg->initrd->size : 0;
+}
+
 /* Where everything goes, for this configuration. */
 static int make_plan(const struct domain_config *cfg, struct linux_boot_image *img,
 		     struct linux_boot_plan *plan, const char **why)
@@ -53,7 +71,10 @@ static int make_plan(const struct domain_config *cfg, struct linux_boot_image *i
 	size_t acpi_size;
 	size_t cmdline_len = strnlen(cfg->guest_cmdline, sizeof(cfg->guest_cmdline));
 
-	int err = linux_boot_parse(cfg->image, cfg->image_len, img, why);
+	struct head head;
+
+	read_head(cfg->kernel, &head);
+	int err = linux_boot_parse(head.b, cfg->kernel->size, img, why);
 	if (err)
 		return err;
 	if (cmdline_len > img->cmdline_size) {
@@ -68,7 +89,7 @@ static int make_plan(const struct domain_config *cfg, struct linux_boot_image *i
 	}
 	struct linux_boot_plan_input in = {
 		.mem_size = cfg->mem_bytes, .hole_start = LINUX_HOLE_START,
-		.acpi_size = acpi_size, .initrd_size = cfg->initrd_len,
+		.acpi_size = acpi_size, .initrd_size = initrd_size(cfg),
 		.cmdline_len = cmdline_len,
 	};
 	return linux_boot_plan(img, &in, plan, why);
@@ -119,24 +140,26 @@ static int write_tables(struct domain *d, const struct linux_boot_image *img,
 		.map = plan->map, .map_count = plan->map_count,
 		.cmdline_addr = plan->cmdline_addr,
 		.cmdline_len = strnlen(d->cfg.guest_cmdline, sizeof(d->cfg.guest_cmdline)),
-		.initrd_addr = plan->initrd_addr, .initrd_size = d->cfg.initrd_len,
+		.initrd_addr = plan->initrd_addr, .initrd_size = initrd_size(&d->cfg),
 		.kernel_addr = plan->kernel_addr, .acpi_rsdp_addr = res.rsdp_gpa,
 	};
+	struct head head;
 	(void)img;
-	err = linux_boot_build_params(d->cfg.image, d->cfg.image_len, &pc, scratch, why);
+	read_head(d->cfg.kernel, &head);
+	err = linux_boot_build_params(head.b, d->cfg.kernel->size, &pc, scratch, why);
 	return err ? err : guest_write(d, plan->params_addr, scratch, LINUX_BOOT_PARAMS_SIZE);
 }
 
 static int load(struct domain *d, const struct linux_boot_image *img,
 		const struct linux_boot_plan *plan, const char **why)
 {
-	const uint8_t *image = d->cfg.image;
 	size_t cmdline_len = strnlen(d->cfg.guest_cmdline, sizeof(d->cfg.guest_cmdline));
-	int err = guest_write(d, plan->kernel_addr, image + img->kernel_offset,
-			      img->kernel_file_size);
+	int err = image_copy_to_guest(d->cfg.kernel, img->kernel_offset, img->kernel_file_size,
+				      d, plan->kernel_addr);
 
-	if (!err && d->cfg.initrd_len)
-		err = guest_write(d, plan->initrd_addr, d->cfg.initrd, d->cfg.initrd_len);
+	if (!err && d->cfg.initrd)
+		err = image_copy_to_guest(d->cfg.initrd, 0, d->cfg.initrd->size, d,
+					  plan->initrd_addr);
 	if (!err)
 		err = guest_write(d, plan->cmdline_addr, d->cfg.guest_cmdline, cmdline_len + 1);
 	if (err) {
@@ -207,7 +230,7 @@ static int build(struct domain *d)
 	start_bsp(d, &plan);
 	log_info("domain '%s': Linux %u.%02u boot protocol, kernel at %#lx, initrd %lu KiB at %#lx",
 		 d->cfg.name, img.version >> 8, img.version & 0xff, plan.kernel_addr,
-		 d->cfg.initrd_len >> 10, plan.initrd_addr);
+		 initrd_size(&d->cfg) >> 10, plan.initrd_addr);
 	return 0;
 }
 

@@ -149,10 +149,10 @@ static void pm_out(void *dev, uint16_t port, unsigned size, uint32_t val)
 
 	(void)size;
 	if (port == ACPI_BUILD_DEFAULT_SLEEP_CTL_PORT && acpi_build_sleep_ctl_is_s5((uint8_t)val))
-		domain_stop(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, "poweroff");
+		domain_poweroff(d, "poweroff");
 	else if (port == ACPI_BUILD_DEFAULT_RESET_PORT &&
 		 (uint8_t)val == ACPI_BUILD_DEFAULT_RESET_VALUE)
-		domain_stop(d, DOMAIN_SHUTDOWN, DOMAIN_STOP_RESTART, "reboot");
+		domain_reboot(d, "reboot");
 	else if (port == ACPI_BUILD_DEFAULT_SLEEP_STS_PORT)
 		p->sleep_status &= (uint8_t)~val;      /* write 1 to clear */
 }
@@ -217,6 +217,18 @@ void linux_platform_destroy(struct domain *d)
 	console_input_domain_removed(d);
 	d->platform = NULL;
 	page_free(p->pa, p->order);
+}
+
+size_t linux_platform_input_room(struct domain *d)
+{
+	struct linux_platform *p = d->platform;
+
+	if (!p)
+		return 0;
+	uint64_t f = spin_lock_irqsave(&d->dev_lock);
+	size_t room = sizeof(p->in_ring) - p->in_len;
+	spin_unlock_irqrestore(&d->dev_lock, f);
+	return room;
 }
 
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len)

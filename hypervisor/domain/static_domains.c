@@ -19,6 +19,7 @@
  */
 #include "hv/static_domains.h"
 #include "hv/cmdline.h"
+#include "hv/image.h"
 #include "hv/fmt.h"
 #include "hv/mm.h"
 #include "hv/log.h"
@@ -125,6 +126,7 @@ int static_domain_parse(const char *cmdline, struct domain_config *cfg,
 	sched_params_default(&cfg->sched);
 	cfg->on_poweroff = DOMAIN_STOP_DESTROY;
 	cfg->on_crash = DOMAIN_STOP_DESTROY;
+	cfg->on_reboot = DOMAIN_STOP_RESTART;
 	while (cmdline_next(&p, &t)) {
 		int err = parse_word(&t, cfg);
 		size_t len = (size_t)(p - t.key);
@@ -178,9 +180,22 @@ static int image_kind(const uint8_t *img, size_t len, enum domain_kind *kind)
 	return -EINVAL;
 }
 
+/* The module images, for the hypervisor's lifetime (a restart builds the
+ * domain again from them). */
+static struct hv_image module_images[BOOT_MODULES_MAX];
+
+static struct hv_image *module_image(const struct boot_info *bi, const struct boot_module *m)
+{
+	struct hv_image *img = &module_images[m - bi->modules];
+
+	image_init_extent(img, phys_to_virt(m->start), m->end - m->start);
+	return img;
+}
+
 static bool start_one(const struct boot_info *bi, unsigned i)
 {
 	const struct boot_module *m = &bi->modules[i];
+	const uint8_t *bytes = phys_to_virt(m->start);
 	struct domain_config cfg;
 	char why[96];
 	int err;
@@ -189,17 +204,15 @@ static bool start_one(const struct boot_info *bi, unsigned i)
 		log_err("module %u ('%s'): domain refused: %s", i, m->cmdline, why);
 		return false;
 	}
-	cfg.image = phys_to_virt(m->start);
-	cfg.image_len = m->end - m->start;
-	if (image_kind(cfg.image, cfg.image_len, &cfg.kind)) {
+	if (image_kind(bytes, m->end - m->start, &cfg.kind)) {
 		log_err("module %u ('%s'): domain refused: neither an ELF64 test kernel nor a Linux bzImage",
 			i, m->cmdline);
 		return false;
 	}
+	cfg.kernel = module_image(bi, m);
 	const struct boot_module *initrd = find_initrd(bi, cfg.name);
 	if (initrd && cfg.kind == DOMAIN_LINUX) {
-		cfg.initrd = phys_to_virt(initrd->start);
-		cfg.initrd_len = initrd->end - initrd->start;
+		cfg.initrd = module_image(bi, initrd);
 	}
 	struct domain *d = domain_create(&cfg, &err);
 	if (!d && err == -EEXIST)

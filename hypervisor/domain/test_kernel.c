@@ -12,6 +12,7 @@
 #include <muxvisor/guest_boot.h>
 #include "hv/test_kernel.h"
 #include "hv/elf64.h"
+#include "hv/image.h"
 #include "hv/domain.h"
 #include "hv/vcpu.h"
 #include "hv/guest_mem.h"
@@ -36,11 +37,10 @@ _Static_assert(TEST_KERNEL_MAX_MEM == (uint64_t)AREA_NR_PD << 30, "one PD per Gi
 _Static_assert(AREA_INFO + sizeof(struct muxv_boot_info) <= MUXV_BOOT_AREA_SIZE,
 	       "boot info fits the boot area");
 
-int test_kernel_check(const void *image, size_t len, uint64_t mem_bytes,
-		      const char **why)
+int test_kernel_check(const struct hv_image *image, uint64_t mem_bytes, const char **why)
 {
 	struct elf64_image elf;
-	int err = elf64_parse(image, len, &elf, why);
+	int err = elf64_parse(image, &elf, why);
 
 	if (err)
 		return err;
@@ -61,11 +61,9 @@ int test_kernel_check(const void *image, size_t len, uint64_t mem_bytes,
 
 static int copy_segments(struct domain *d, const struct elf64_image *elf)
 {
-	const uint8_t *img = d->cfg.image;
-
 	for (unsigned i = 0; i < elf->nr_segments; i++) {
 		const struct elf64_segment *s = &elf->seg[i];
-		int err = guest_write(d, s->paddr, img + s->offset, s->filesz);
+		int err = image_copy_to_guest(d->cfg.kernel, s->offset, s->filesz, d, s->paddr);
 		if (err)
 			return err;
 	}
@@ -118,10 +116,10 @@ static int test_kernel_load(struct domain *d)
 	struct elf64_image elf;
 	const char *why;
 	uint64_t area = d->cfg.mem_bytes - MUXV_BOOT_AREA_SIZE;
-	int err = test_kernel_check(d->cfg.image, d->cfg.image_len, d->cfg.mem_bytes, &why);
+	int err = test_kernel_check(d->cfg.kernel, d->cfg.mem_bytes, &why);
 
 	if (!err)
-		err = elf64_parse(d->cfg.image, d->cfg.image_len, &elf, &why);
+		err = elf64_parse(d->cfg.kernel, &elf, &why);
 	if (!err)
 		err = copy_segments(d, &elf);
 	if (!err)
@@ -148,7 +146,11 @@ static int test_kernel_load(struct domain *d)
 
 static int check_cfg(const struct domain_config *cfg, const char **why)
 {
-	return test_kernel_check(cfg->image, cfg->image_len, cfg->mem_bytes, why);
+	if (cfg->initrd) {
+		*why = "a test kernel takes no initrd";
+		return -EINVAL;
+	}
+	return test_kernel_check(cfg->kernel, cfg->mem_bytes, why);
 }
 
 static int build(struct domain *d)

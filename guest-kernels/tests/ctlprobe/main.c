@@ -32,6 +32,8 @@ static void ctlprobe_main(unsigned int cpu)
 	part_header();
 	part_host();
 	part_domains();
+	part_images();
+	part_lifecycle();
 }
 
 const struct rt_test test_desc = { .name = NAME, .main = ctlprobe_main };

@@ -66,5 +66,13 @@ bool probe_wait_state(uint32_t id, uint32_t state, uint64_t timeout_ms);
 void part_header(void);
 void part_host(void);
 void part_domains(void);
+void part_images(void);
+void part_lifecycle(void);
+
+/* t_images.c: the uploaded child test kernel (0 if the upload failed),
+ * and a DOMAIN_CREATE of it in req (1 vCPU, 8 MiB, capped, kept when it
+ * stops). */
+extern uint32_t child_image;
+void probe_prep_create(const char *name, uint32_t image);
 
 #endif

@@ -20,4 +20,9 @@ struct vcpu;
  */
 enum virt_action control_hypercall(struct vcpu *v, const uint64_t arg[4], int64_t *ret);
 
+/* Appends an event (MUXV_EV_*) about domain domid for dom0, with a detail
+ * (the reason of a stop). Any context, any lock held. */
+void control_event(uint32_t domid, uint32_t type, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

@@ -29,8 +29,21 @@ struct dom_console_line {
  * line is never split on the console, only previewed. */
 #define DOM_CONSOLE_PARTIAL_NS 250000000ull
 
-/* Appends bytes from one source of domain d; complete lines are printed
- * at once, a line longer than DOM_CONSOLE_LINE_MAX is split. */
+/* Each domain keeps the last DOM_CONSOLE_RING_SIZE bytes of its console
+ * output, numbered from 0 (hv/seq_ring.h), for dom0's CONSOLE_READ. */
+#define DOM_CONSOLE_RING_ORDER 2
+#define DOM_CONSOLE_RING_SIZE  (4096u << DOM_CONSOLE_RING_ORDER)
+
+/* Allocates d's output ring: 0 or -ENOMEM. Freed by dom_console_free. */
+int dom_console_init(struct domain *d);
+void dom_console_free(struct domain *d);
+/* Copies d's output from byte *seq on (at most max bytes) to buf; see
+ * seq_ring_read() for *seq and *lost. Returns the bytes copied. */
+uint32_t dom_console_read(struct domain *d, uint64_t *seq, void *buf, uint32_t max,
+			  uint64_t *lost);
+
+/* Appends bytes from one source of domain d to its ring (as they are)
+ * and to its line (printable); complete lines are printed at once, a line longer than DOM_CONSOLE_LINE_MAX is split. */
 void dom_console_feed(struct domain *d, struct dom_console_line *line,
 		      const char *buf, size_t n);
 /* Prints the partial line if no byte came for DOM_CONSOLE_PARTIAL_NS. */

@@ -28,12 +28,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "hv/sched.h"
+#include "hv/seq_ring.h"
 #include "hv/spinlock.h"
 #include "hv/vdev.h"
 #include "x86/npt.h"
 
 struct vcpu;
 struct linux_platform;
+struct hv_image;
 
 #define DOMAIN_MAX_DOMAINS   256         /* existing at once */
 #define DOMAIN_MAX_VCPUS     64
@@ -73,16 +75,17 @@ struct domain_config {
 					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
-	uint64_t mem_bytes;
-	struct sched_params sched;
-	const void *image;              /* ELF64 or bzImage, read-only */
-	size_t image_len;
-	const void *initrd;             /* Linux: initrd or NULL */
-	size_t initrd_len;
+	uint64_t mem_bytes;             /* RAM, all populated at creation */
+	struct sched_params sched;      /* (changed at run time under the
+					 * life-cycle lock and domain_lock) */
+	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
+					 * a reference (hv/image.h) */
+	struct hv_image *initrd;        /* Linux: its initrd, or NULL */
 	char guest_cmdline[DOMAIN_CMDLINE_MAX];  /* test kernel words or the
 						  * Linux command line */
 	enum domain_stop_action on_poweroff;
 	enum domain_stop_action on_crash;
+	enum domain_stop_action on_reboot;
 	unsigned boot_count;            /* restarts so far */
 };
 
@@ -98,6 +101,8 @@ struct domain {
 	enum domain_state state;        /* domain_lock */
 	enum domain_stop_action action; /* domain_lock: after parking */
 	bool stopping;                  /* domain_lock: parking in progress */
+	bool dying;                     /* domain_lock: being destroyed; no
+					 * longer found by id */
 	char reason[128];               /* domain_lock: why it stopped */
 	unsigned nr_parked;             /* sched lock */
 	struct npt npt;                 /* create; memory lock later */
@@ -116,6 +121,12 @@ struct domain {
 					* themselves may move (PCI BARs) */
 	unsigned nr_mmio;                       /* create */
 	struct linux_platform *platform;        /* create: Linux devices */
+	/* Console output (dom_console.c): every byte the domain prints,
+	 * numbered; the pages hold the last DOM_CONSOLE_RING_SIZE bytes
+	 * (control/console.c reads them). */
+	struct spinlock console_lock;
+	struct seq_ring console;                /* console_lock */
+	uint64_t console_pa;                    /* create */
 	/* MUXV_HC_CONTROL refused (control/dispatch.c, its own lock): when
 	 * the last refusal was logged, and how many since. */
 	uint64_t ctl_refused_logged_ns;
@@ -124,7 +135,8 @@ struct domain {
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */
 struct domain_loader {
-	/* Checks the configuration's image(s); 0 or -EINVAL with *why. */
+	/* Checks the configuration's image(s) against its memory and
+	 * command line; 0 or -EINVAL with *why. */
 	int (*check)(const struct domain_config *cfg, const char **why);
 	/* Allocates guest RAM and devices; loads; sets every vCPU's start. */
 	int (*build)(struct domain *d);
@@ -149,15 +161,25 @@ const struct vdev_mmio *domain_mmio_find(struct domain *d, uint64_t gpa);
 
 const char *domain_state_name(enum domain_state s);
 
+/* Checks that cfg's images load into a domain of cfg's memory and
+ * command line, as domain_create() would, without creating anything: 0,
+ * or -EINVAL with *why. */
+int domain_check_images(const struct domain_config *cfg, const char **why);
+/* The domain named name, or NULL (life-cycle lock held). */
+struct domain *domain_find_name(const char *name);
+
 /*
- * Creates a domain from cfg: memory, nested page tables, vCPUs, the test
- * kernel loaded and booted into its starting state; it does not run yet.
- * Returns the domain, or NULL with *err (-EINVAL bad configuration or
- * image with a reason logged, -ENOMEM, -ENOSPC admission control) and
- * nothing left behind.
+ * Creates a domain from cfg: memory, nested page tables, vCPUs, the
+ * kernel loaded and booted into its starting state; it does not run yet
+ * (state created). It takes a reference to cfg's images. Returns the
+ * domain, or NULL with *err (-EINVAL bad configuration or image with a
+ * reason logged, -EEXIST name taken or a second privileged domain,
+ * -ENOMEM, -ENOSPC admission control or a full domain table) and nothing
+ * left behind. Life-cycle lock held.
  */
 struct domain *domain_create(const struct domain_config *cfg, int *err);
-/* Makes a created domain's vCPUs runnable. */
+/* Makes a created domain's vCPUs runnable. 0, or -EBUSY if it is not in
+ * the created state. */
 int domain_start(struct domain *d);
 
 /* Stops d (any pCPU, any context but with no lock held): parks its vCPUs,
@@ -166,11 +188,32 @@ int domain_start(struct domain *d);
 void domain_stop(struct domain *d, enum domain_state state,
 		 enum domain_stop_action action, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Shorthand: the guest did something it may not; it is crashed. */
+/* The guest's own endings, with the actions its configuration asks for:
+ * it crashed (did something it may not), powered off, or rebooted. */
 void domain_crash(struct domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void domain_poweroff(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void domain_reboot(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Pause a running domain (its vCPUs park), resume a paused one: 0, or
+ * -EBUSY in any other state. */
 int domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
+/*
+ * Destroys d whatever its state (dom0's control interface): it is no
+ * longer found by id at once (domain_find), and its name is free; its
+ * vCPUs are parked and everything it holds is freed when the last has
+ * left its pCPU (at once if none runs). Life-cycle lock held.
+ */
+void domain_destroy(struct domain *d, const char *why);
+/* Whether the domain with this id still holds anything (being destroyed
+ * or not): what a destroy waits for. */
+bool domain_exists(uint32_t id);
+/* Sets d's scheduler parameters at run time (already checked with
+ * sched_params_check): 0 or -ENOSPC (admission control). Life-cycle lock
+ * held. */
+int domain_set_sched(struct domain *d, const struct sched_params *p);
 
 /* Called (scheduler loop, no lock held) when vCPU v has parked. */
 void domain_vcpu_parked(struct vcpu *v);

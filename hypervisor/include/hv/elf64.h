@@ -1,7 +1,8 @@
 /*
  * elf64.h - reading the loadable segments of an ELF64 executable (System V
- * ABI, "ELF-64 Object File Format" 1.5; x86-64 psABI). Pure: every offset
- * and size is checked against the image before use.
+ * ABI, "ELF-64 Object File Format" 1.5; x86-64 psABI) held in an image
+ * (hv/image.h). Pure: every offset and size is checked against the image
+ * before use.
  */
 #ifndef HV_ELF64_H
 #define HV_ELF64_H
@@ -10,6 +11,8 @@
 #include <stdint.h>
 
 #define ELF64_MAX_SEGMENTS 16
+
+struct hv_image;
 
 struct elf64_segment {
 	uint64_t paddr;          /* where it goes (physical address) */
@@ -32,7 +35,6 @@ struct elf64_image {
  * outside the image; memsz < filesz; address overflow; no PT_LOAD; more
  * than ELF64_MAX_SEGMENTS loadable segments.
  */
-int elf64_parse(const void *image, size_t len, struct elf64_image *out,
-		const char **why);
+int elf64_parse(const struct hv_image *img, struct elf64_image *out, const char **why);
 
 #endif

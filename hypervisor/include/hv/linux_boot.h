@@ -64,6 +64,15 @@ struct linux_boot_image {
 };
 
 /*
+ * linux_boot_parse() and linux_boot_build_params() read only the setup
+ * sector and header, image[0 .. LINUX_BOOT_HEAD_BYTES) (never beyond len):
+ * a caller whose file is not contiguous in memory passes its first
+ * LINUX_BOOT_HEAD_BYTES bytes (zero-padded if the file is shorter) with
+ * the file's length.
+ */
+#define LINUX_BOOT_HEAD_BYTES 0x400
+
+/*
  * Validates the bzImage image[0..len): magic numbers, a protocol of 2.12 or
  * later, a 64-bit entry point (XLF_KERNEL_64), a setup and a protected-mode
  * kernel that lie inside the file, sane alignment and sizes. Returns 0 and

@@ -29,5 +29,7 @@ void linux_platform_destroy(struct domain *d);
 /* Console input for the guest's ttyS0, buffered (1 KiB) until the UART
  * has room. Returns the bytes taken; beyond the buffer they are dropped. */
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len);
+/* Bytes linux_platform_input() would take now (0 without a platform). */
+size_t linux_platform_input_room(struct domain *d);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct domain;
+struct hv_image;
 
 /* The largest test-kernel domain: twelve page directories of 2 MiB pages
  * in the boot area map 12 GiB. */
@@ -17,8 +18,7 @@ struct domain;
 /* Checks the image can be loaded into a domain of mem_bytes: 0, or
  * -EINVAL with *why (not ELF64 x86-64, bad headers, segments outside RAM
  * or over the boot area). */
-int test_kernel_check(const void *image, size_t len, uint64_t mem_bytes,
-		      const char **why);
+int test_kernel_check(const struct hv_image *image, uint64_t mem_bytes, const char **why);
 
 /* How test-kernel domains are built: RAM [0, mem), the image's segments,
  * the boot area, every vCPU at the entry point. */
