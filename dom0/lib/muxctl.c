@@ -50,7 +50,7 @@ static const char *muxctl_err_text(int err)
 	case EEXIST: return "already exists";
 	case ENODEV: return "no such device";
 	case EINVAL: return "invalid argument";
-	case ENOSPC: return "refused: no room (admission control or limit)";
+	case ENOSPC: return "refused: no room (a limit of the host)";
 	case ERANGE: return "out of range";
 	case E2BIG: return "too big";
 	case EPROTO: return "control ABI version mismatch";
@@ -59,11 +59,20 @@ static const char *muxctl_err_text(int err)
 	}
 }
 
+/* -ENOSPC at a reservation is admission control: say so plainly. */
+static const char *muxctl_err_text_at(int err, const char *field)
+{
+	size_t n = field ? strlen(field) : 0, k = strlen("reservation");
+	if (err == ENOSPC && n >= k && strcmp(field + n - k, "reservation") == 0)
+		return "refused by admission control: the host cannot guarantee this reservation";
+	return muxctl_err_text(err);
+}
+
 static void muxctl_set_error(uint32_t op, int err, const char *field, const char *detail)
 {
 	snprintf(muxctl_err_field, sizeof muxctl_err_field, "%s", field ? field : "");
 	snprintf(muxctl_err, sizeof muxctl_err, "%s: %s%s%s%s%s%s", muxctl_op_name(op),
-		 muxctl_err_text(err), detail && *detail ? ": " : "", detail ? detail : "",
+		 muxctl_err_text_at(err, field), detail && *detail ? ": " : "", detail ? detail : "",
 		 field ? " (field " : "", field ? field : "", field ? ")" : "");
 }
 

@@ -76,6 +76,19 @@ int cli_fail(int rc)
 	return cli_error(cli_exit_code(rc), "%s", muxctl_errmsg());
 }
 
+int cli_fail_admission(struct cli *c, int rc)
+{
+	const char *field = muxctl_errfield();
+	size_t n = strlen(field), k = strlen("reservation");
+	bool admission = rc == -ENOSPC && n >= k && strcmp(field + n - k, "reservation") == 0;
+	int code = cli_fail(rc);
+	struct muxv_host_info hi;
+	if (admission && c->h && muxctl_host_info(c->h, &hi) == 0)
+		fprintf(stderr, "muxctl: the host's domains already reserve %u%% of its %u%% "
+			"(%u pCPUs)\n", hi.reserved_pct, hi.capacity_pct, hi.pcpus);
+	return code;
+}
+
 bool cli_u64(const char *s, uint64_t *out)
 {
 	char *end;

@@ -177,7 +177,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		return rc;
 	uint32_t domid = 0;
 	int err = muxctl_domain_create(c->h, &a.req, &domid);
-	int code = err ? cli_fail(err) : EXIT_OK;
+	int code = err ? cli_fail_admission(c, err) : EXIT_OK;
 	/* The domain holds its images now; this command's references go. */
 	muxctl_image_release(c->h, a.req.kernel_image);
 	if (a.req.initrd_image)
@@ -268,7 +268,7 @@ int cmd_sched(struct cli *c, int argc, char **argv)
 	if (given[OPT_BURST_BASELINE]) s.burst_baseline = want.burst_baseline;
 	if (given[OPT_BURST_MAX_MS]) s.burst_max_ms = want.burst_max_ms;
 	if ((rc = muxctl_sched_set(c->h, domid, &s)))
-		return cli_fail(rc);
+		return cli_fail_admission(c, rc);
 	if ((rc = muxctl_sched_get(c->h, domid, &s)))
 		return cli_fail(rc);
 	sched_print(c, domid, &s);

@@ -42,6 +42,9 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
  * with the field named as the option the user gave; returns the exit code. */
 int cli_fail(int rc);
 int cli_exit_code(int rc);
+/* cli_fail(), and when admission control refused a reservation, a second
+ * line saying how much of the host is reserved already. */
+int cli_fail_admission(struct cli *c, int rc);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parsing. Return false on a bad value. */

@@ -196,9 +196,20 @@ static void test_error_text(void)
 	UNIT_CHECK(rc == -ENOSPC);
 	UNIT_CHECK(strcmp(muxctl_errfield(), "sched.reservation") == 0);
 	UNIT_CHECK(strstr(muxctl_errmsg(), "sched set: ") == muxctl_errmsg());
-	UNIT_CHECK(strstr(muxctl_errmsg(), "admission control") != NULL);
+	UNIT_CHECK(strstr(muxctl_errmsg(), "refused by admission control") != NULL);
 	UNIT_CHECK(strstr(muxctl_errmsg(), "(field sched.reservation)") != NULL);
 	UNIT_CHECK(fake.last.hdr.domid == 3 && fake.last.u.sched.reservation == 900);
+	/* ENOSPC elsewhere (too many domains) is not called admission control */
+	fake_reset();
+	fake.fail_at = 0;
+	fake.fail_errno = ENOSPC;
+	fake.fail_field = MUXV_CTL_NO_FIELD;
+	struct muxv_domain_create r;
+	UNIT_CHECK(muxctl_domain_init(&r, "full", MUXV_KIND_TEST_KERNEL) == 0);
+	r.mem_bytes = 1 << 20;
+	UNIT_CHECK(muxctl_domain_create(&fake_handle, &r, NULL) == -ENOSPC);
+	UNIT_CHECK(strstr(muxctl_errmsg(), "admission") == NULL);
+	UNIT_CHECK(strstr(muxctl_errmsg(), "no room") != NULL);
 	/* an error without a field names none; the next success clears it */
 	fake_reset();
 	fake.fail_at = 0;
