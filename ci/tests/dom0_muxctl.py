@@ -20,8 +20,9 @@ code; this side judges them:
   domain and per vCPU; a mapping of a domain's page reads a counter the
   guest keeps raising; events; bad arguments refused by muxctl and by the
   hypervisor with their exit codes and fields, nothing changed; destroy
-  (twice: exit code 2), free memory back where it was. cust tries to load
-  the module: it refuses with one clear line.
+  (twice: exit code 2); a Linux domain (bzImage + initrd) created from
+  dom0 boots with its vCPUs; free memory back where it was. cust tries to
+  load the module: it refuses with one clear line.
 
 A check whose steps met a call the hypervisor answers -ENOSYS (not
 implemented yet) reports SKIP naming the call; it never passes.
@@ -72,6 +73,9 @@ def build_initrd():
         shutil.copy(os.path.join(KERNELS, k), os.path.join(root, "opt/mux"))
     with open(os.path.join(root, "opt/mux/burn-units-addr"), "w") as f:
         f.write(hex(symbol(os.path.join(KERNELS, "cpuburn.elf"), "per_cpu")) + "\n")
+    # a Linux guest for dom0 to create: the plain guest image
+    shutil.copy(os.path.join(GUEST, "bzImage"), os.path.join(root, "opt/mux"))
+    shutil.copy(os.path.join(GUEST, "initramfs.cpio.gz"), os.path.join(root, "opt/mux"))
     shutil.copy(os.path.join(DOM0, "muxctl"), os.path.join(root, "usr/bin/muxctl"))
     for script in ("dom0-test", "cust-test"):
         shutil.copy(os.path.join(HERE, "dom0_muxctl", script + ".sh"),
@@ -432,6 +436,21 @@ def check_destroy(s, p):
     s.expect("destroy-cust", 0, p)
 
 
+def check_linux(s, p):
+    out = s.expect("create-linux", 0, p)
+    if len(out) != 1 or not out[0].isdigit():
+        p.append(f"create-linux did not print an id: {out}")
+    s.expect("linux-ready", 0, p)
+    ready = [l for l in s.expect("linux-console", 0, p) if l.startswith("guest-ready:")]
+    if not ready or "nproc=2" not in ready[-1]:
+        p.append(f"the Linux domain did not come up with 2 vCPUs: {ready}")
+    j = {d.get("name"): d for d in (s.json("linux-list", p) or [])}.get("lin", {})
+    if (j.get("kind"), j.get("vcpus"), j.get("mem_max_mib"), j.get("state")) != \
+            ("linux", 2, 128, "running"):
+        p.append(f"lin in --json list: {j}")
+    s.expect("destroy-linux", 0, p)
+
+
 def check_unprivileged(lines, p):
     own = domain_lines(lines, "cust")
     if not any("not privileged" in l for l in own):
@@ -460,8 +479,10 @@ CHECKS = [
     ("dom0_muxctl_bad_arguments_refused", [], check_bad_cli),
     ("dom0_muxctl_bad_arguments_refused_by_hypervisor",
      CREATE + ["bad-mem", "bad-max-vcpus", "bad-resv", "bad-dup", "bad-dom0"], check_bad_hv),
+    ("dom0_muxctl_create_linux_domain", ["create-linux", "linux-ready", "destroy-linux"],
+     check_linux),
     ("dom0_muxctl_destroy", CREATE + ["destroy-idle", "destroy-hello", "destroy-burn",
-                                      "destroy-cust"], check_destroy),
+                                      "destroy-linux", "destroy-cust"], check_destroy),
 ]
 NAMES = [n for n, _, _ in CHECKS] + ["dom0_module_refuses_unprivileged_domain"]
 

@@ -31,6 +31,17 @@ int cli_error(int code, const char *fmt, ...)
 	return code;
 }
 
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("muxctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (muxctl --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
 int cli_exit_code(int rc)
 {
 	switch (-rc) {

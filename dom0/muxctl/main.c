@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "muxctl_cli.h"
@@ -44,17 +43,6 @@ static void usage(FILE *f)
 			commands[i].args[0] ? "\n           " : "", commands[i].help);
 	fprintf(f, "\nDOMAIN is an id or a name. Exit codes: 0 ok, 1 usage, 2 not found,\n"
 		   "3 refused or invalid, 4 no hypervisor, 5 other (docs/muxctl.md).\n");
-}
-
-int cli_usage(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("muxctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (muxctl --help)\n", stderr);
-	return EXIT_USAGE;
 }
 
 static const struct command *find_command(const char *name)

@@ -23,10 +23,10 @@ step() {
 	echo "step-rc: $name $rc"
 }
 
-# Waits (up to 120 s) until domain $1's console shows $2.
+# Waits (up to $3 seconds, default 120) until domain $1's console shows $2.
 wait_console() {
 	i=0
-	while [ $i -lt 120 ]; do
+	while [ $i -lt "${3:-120}" ]; do
 		out=$(muxctl console "$1" 2>&1) || { echo "$out"; return 1; }
 		case $out in *"$2"*) echo "seen after ${i}s"; return 0 ;; esac
 		sleep 1
@@ -105,6 +105,13 @@ step destroy-hello muxctl destroy hello
 step destroy-burn muxctl destroy burn
 step destroy-again muxctl destroy burn
 step list-end muxctl -H list
+# a Linux domain from a bzImage and an initrd
+step create-linux muxctl create --name lin --kernel $M/bzImage --initrd $M/initramfs.cpio.gz \
+	--vcpus 2 --mem 128M --cmdline "console=ttyS0 quiet"
+step linux-ready wait_console lin "guest-ready:" 400
+step linux-console muxctl console lin
+step linux-list muxctl --json list
+step destroy-linux muxctl destroy lin
 step info-end muxctl --json info
 sleep 1
 kill $watcher
