@@ -6,7 +6,12 @@ domain, in one boot:
 
   - ctlprobe (guest-kernels/tests/ctlprobe/, the `privileged` domain)
     makes every control call with good and bad arguments and reports a
-    PASS/FAIL line per case; each line becomes a result here;
+    PASS/FAIL line per case; each line becomes a result here. It uploads
+    a test kernel (cpuburn, linked into it) as an image, creates domains
+    from it, reads one's console, pauses it, changes its scheduler
+    parameters (a reservation refused by admission control), maps its
+    pages into its own window, destroys it and checks every page came
+    back;
   - hostile_control, a customer domain, calls MUXV_HC_CONTROL: every call
     must return -EPERM and the hypervisor must log the refusal naming it.
 """

@@ -127,6 +127,9 @@ int ctl_events_read(struct ctl_call *k);
 /* memory.c */
 /* MEM_MAP's window in dom0's guest-physical space. */
 void ctl_map_window(uint64_t *gpa, uint64_t *pages);
+int ctl_mem_populate(struct ctl_call *k);
+int ctl_mem_map(struct ctl_call *k);
+int ctl_mem_unmap(struct ctl_call *k);
 
 /* domains.c */
 int ctl_domain_info(struct ctl_call *k);

@@ -66,6 +66,7 @@ int ctl_domain_info(struct ctl_call *k)
 	di->boot_count = d->cfg.boot_count;
 	di->mem_max_pages = d->cfg.mem_bytes >> 12;
 	di->mem_pages = d->npt.owned_pages;
+	di->mem_mapped_pages = d->mapped_pages;
 	ctl_sched_to_abi(&di->sched, &d->cfg.sched);
 	di->now_ns = time_now_ns();
 	uint64_t f = sched_lock_irqsave();

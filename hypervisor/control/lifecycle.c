@@ -58,7 +58,8 @@ static int check_room(struct ctl_call *k, const struct domain_config *cfg)
 		return ctl_fail(k, -ENOSPC, DC(sched.reservation));
 	if (domain_count() >= DOMAIN_MAX_DOMAINS)
 		return ctl_fail(k, -ENOSPC, CTL_FIELD(hdr.op));
-	if ((cfg->mem_bytes >> 12) >= page_free_count())
+	uint64_t pop = cfg->populate_bytes ? cfg->populate_bytes : cfg->mem_bytes;
+	if ((pop >> 12) >= page_free_count())
 		return ctl_fail(k, -ENOMEM, DC(mem_bytes));
 	return 0;
 }
@@ -81,9 +82,7 @@ static int make_config(struct ctl_call *k, struct domain_config *cfg)
 	cfg->on_poweroff = stop_action(dc->on_poweroff);
 	cfg->on_crash = stop_action(dc->on_crash);
 	cfg->on_reboot = stop_action(dc->on_reboot);
-	/* Every page is populated at creation until MEM_POPULATE lands. */
-	if (dc->populate_bytes && dc->populate_bytes != dc->mem_bytes)
-		return ctl_fail(k, -EINVAL, DC(populate_bytes));
+	cfg->populate_bytes = dc->populate_bytes;
 	cfg->kernel = sealed_image(k, dc->kernel_image, DC(kernel_image), &err);
 	if (!cfg->kernel)
 		return err;

@@ -1,6 +1,23 @@
 /*
  * memory.c - the memory calls: MEM_POPULATE, and MEM_MAP/MEM_UNMAP of a
- * domain's pages into a window of dom0's guest-physical space.
+ * customer domain's pages into a window of dom0's guest-physical space.
+ *
+ * MEM_POPULATE gives a customer domain fresh zeroed pages in its RAM
+ * layout below its ceiling (a test kernel: [0, mem); Linux: [0, 3 GiB)
+ * and from 4 GiB) where none is mapped yet. It checks the whole range and
+ * the pool first, so it either maps every page or changes nothing.
+ *
+ * MEM_MAP maps populated pages of a customer into dom0's window, 4 KiB
+ * leaves marked not owned, so dom0's tables never free them; they stay
+ * the customer's. While any are mapped the customer's own stop actions
+ * keep it (domain.c), and destroying it removes the mappings first
+ * (ctl_mem_domain_gone), so a page is never freed while dom0 maps it.
+ * Removing a mapping raises dom0's npt_gen; the call waits until no
+ * vCPU of dom0 is in guest mode with an older TLB (svm_vcpu.c flushes on
+ * entry), so the page cannot be reached through a stale translation
+ * once the call returns.
+ *
+ * Which customer page is where: map_ranges.c.
  *
  * The window: the guest sees the host's MAXPHYADDR (CPUID 0x80000008
  * EAX[7:0]); the window starts at three quarters of that space and is at
@@ -10,8 +27,18 @@
  * that dom0's own page tables can point there.
  */
 #include "ctl.h"
+#include "map_ranges.h"
+#include "hv/domain.h"
+#include "hv/linux_guest.h"
+#include "hv/mm.h"
 #include "hv/lib.h"
+#include "hv/errno.h"
 #include "x86/cpu.h"
+#include "x86/npt.h"
+#include "hv/control.h"
+#include "hv/schedule.h"
+#include "hv/time.h"
+#include "hv/vcpu.h"
 
 #define WINDOW_MAX (64ull << 30)
 
@@ -21,4 +48,172 @@ void ctl_map_window(uint64_t *gpa, uint64_t *pages)
 
 	*gpa = 3ull << (bits - 2);
 	*pages = MIN(WINDOW_MAX, 1ull << (bits - 3)) >> 12;
+}
+
+/* Whether gpa is in d's RAM layout (populated or not). */
+static bool is_ram(const struct domain *d, uint64_t gpa)
+{
+	uint64_t mem = d->cfg.mem_bytes;
+
+	if (d->cfg.kind != DOMAIN_LINUX || mem <= LINUX_HOLE_START)
+		return gpa < mem;
+	return gpa < LINUX_HOLE_START ||
+	       (gpa >= (1ull << 32) && gpa - (1ull << 32) < mem - LINUX_HOLE_START);
+}
+
+int ctl_mem_populate(struct ctl_call *k)
+{
+	const struct muxv_mem *m = &k->c.u.mem;
+	int err = ctl_check_mem(&k->c, false, &k->err_field);
+	struct domain *d = err ? NULL : ctl_domain(k, &err);
+
+	if (!d)
+		return err;
+	if (d->cfg.privileged)
+		return ctl_fail(k, -EINVAL, CTL_FIELD(hdr.domid));
+	/* The whole range in the layout first, then none of it populated. */
+	for (uint64_t i = 0; i < m->count; i++)
+		if (m->gfn + i >= (1ull << 40) || !is_ram(d, (m->gfn + i) << 12))
+			return ctl_fail(k, -ERANGE, CTL_FIELD(u.mem.gfn));
+	for (uint64_t i = 0; i < m->count; i++)
+		if (npt_translate(&d->npt, (m->gfn + i) << 12) != NPT_NONE)
+			return ctl_fail(k, -EEXIST, CTL_FIELD(u.mem.gfn));
+	/* The pages, and a table page per 2 MiB they may touch, at most. */
+	if (m->count + m->count / 512 + 4 > page_free_count())
+		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
+	for (uint64_t i = 0; i < m->count && !err; i++)
+		err = npt_populate(&d->npt, (m->gfn + i) << 12, 4096);
+	/* Only if another CPU took the pool from under the check above:
+	 * what was mapped stays the domain's, freed when it is destroyed. */
+	return err ? ctl_fail(k, err, CTL_FIELD(u.mem.count)) : 0;
+}
+
+static struct map_ranges ranges;             /* life-cycle lock */
+
+/* Kicks dom0's vCPUs out of the guest until every one in it has flushed
+ * its TLB since the mappings were removed. */
+static void flush_dom0(struct domain *dom0)
+{
+	uint64_t gen = __atomic_add_fetch(&dom0->npt_gen, 1, __ATOMIC_SEQ_CST);
+
+	for (;;) {
+		uint64_t kick = 0;
+		for (unsigned i = 0; i < dom0->cfg.nr_vcpus; i++) {
+			struct arch_vcpu *a = &dom0->vcpus[i]->arch;
+			if (__atomic_load_n(&a->in_guest, __ATOMIC_SEQ_CST) &&
+			    __atomic_load_n(&a->npt_gen_seen, __ATOMIC_SEQ_CST) != gen)
+				kick |= 1ull << a->asid_cpu;
+		}
+		if (!kick)
+			return;
+		schedule_send_kicks(kick);
+		uint64_t until = time_now_ns() + 1000000;      /* then kick again */
+		while (time_now_ns() < until)
+			cpu_relax();
+	}
+}
+
+static void unmap_pages(struct domain *dom0, uint64_t win, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++)
+		npt_unmap_foreign(&dom0->npt, win + (i << 12));
+}
+
+struct drop_ctx {
+	struct domain *dom0;
+	bool any;
+};
+
+static void dropped(void *ctx, uint64_t win, uint64_t count)
+{
+	struct drop_ctx *c = ctx;
+
+	if (c->dom0)
+		unmap_pages(c->dom0, win, count);
+	c->any = true;
+}
+
+void ctl_mem_domain_gone(struct domain *d)
+{
+	struct domain *dom0 = domain_find(0);
+	struct drop_ctx c = { .dom0 = dom0 && dom0 != d ? dom0 : NULL };
+
+	map_ranges_drop(&ranges, d->id, d->cfg.privileged, dropped, &c);
+	d->mapped_pages = 0;
+	if (c.any && c.dom0)
+		flush_dom0(c.dom0);
+}
+
+/* The window range [gpa, gpa + count pages) inside the window? */
+static bool in_window(uint64_t gpa, uint64_t count)
+{
+	uint64_t wgpa, wpages;
+
+	ctl_map_window(&wgpa, &wpages);
+	return gpa >= wgpa && ((gpa - wgpa) >> 12) <= wpages &&
+	       count <= wpages - ((gpa - wgpa) >> 12);
+}
+
+int ctl_mem_map(struct ctl_call *k)
+{
+	const struct muxv_mem *m = &k->c.u.mem;
+	struct domain *dom0 = k->caller->dom;
+	int err = ctl_check_mem(&k->c, true, &k->err_field);
+	struct domain *d = err ? NULL : ctl_domain(k, &err);
+
+	if (!d)
+		return err;
+	if (d->cfg.privileged)
+		return ctl_fail(k, -EINVAL, CTL_FIELD(hdr.domid));
+	if (!in_window(m->dom0_gpa, m->count))
+		return ctl_fail(k, -ERANGE, CTL_FIELD(u.mem.dom0_gpa));
+	for (uint64_t i = 0; i < m->count; i++)
+		if (m->gfn + i >= (1ull << 40) ||
+		    npt_translate(&d->npt, (m->gfn + i) << 12) == NPT_NONE)
+			return ctl_fail(k, -ENOENT, CTL_FIELD(u.mem.gfn));
+	for (uint64_t i = 0; i < m->count; i++)
+		if (npt_translate(&dom0->npt, m->dom0_gpa + (i << 12)) != NPT_NONE)
+			return ctl_fail(k, -EEXIST, CTL_FIELD(u.mem.dom0_gpa));
+	if (map_ranges_full(&ranges))
+		return ctl_fail(k, -ENOSPC, CTL_FIELD(hdr.op));
+	if (m->count / 512 + 4 > page_free_count())
+		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
+	for (uint64_t i = 0; i < m->count && !err; i++) {
+		uint64_t hpa = npt_translate(&d->npt, (m->gfn + i) << 12);
+		err = npt_map_foreign(&dom0->npt, m->dom0_gpa + (i << 12), hpa);
+	}
+	if (err) {              /* the pool emptied under the check above */
+		unmap_pages(dom0, m->dom0_gpa, m->count);
+		flush_dom0(dom0);
+		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
+	}
+	map_ranges_add(&ranges, d->id, m->gfn, m->count, m->dom0_gpa);
+	d->mapped_pages += m->count;
+	return 0;
+}
+
+static void pages_gone(void *ctx, uint32_t domid, uint64_t pages)
+{
+	struct domain *d = domain_find(domid);
+
+	(void)ctx;
+	if (d)
+		d->mapped_pages -= pages;
+}
+
+int ctl_mem_unmap(struct ctl_call *k)
+{
+	const struct muxv_mem *m = &k->c.u.mem;
+	struct domain *dom0 = k->caller->dom;
+	int err = ctl_check_mem(&k->c, true, &k->err_field);
+
+	if (err)
+		return err;
+	err = map_ranges_can_remove(&ranges, m->dom0_gpa, m->count);
+	if (err)
+		return ctl_fail(k, err, err == -ENOENT ? CTL_FIELD(u.mem.dom0_gpa) : CTL_FIELD(hdr.op));
+	map_ranges_remove(&ranges, m->dom0_gpa, m->count, pages_gone, NULL);
+	unmap_pages(dom0, m->dom0_gpa, m->count);
+	flush_dom0(dom0);
+	return 0;
 }

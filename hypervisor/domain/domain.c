@@ -263,8 +263,7 @@ static uint64_t domain_free(struct domain *d, bool in_scheduler)
 {
 	uint64_t before = page_free_count();
 
-	if (d->cfg.kernel)      /* NULL: a creation that failed early */
-		domain_loader_for(d->cfg.kind)->teardown(d);
+	domain_loader_for(d->cfg.kind)->teardown(d);
 	for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
 		if (d->vcpus[i])
 			vcpu_free(d->vcpus[i]);
@@ -562,6 +561,7 @@ static void destroy(struct domain *d)
 	char name[DOMAIN_NAME_MAX + 1];
 
 	memcpy(name, d->cfg.name, sizeof(name));
+	ctl_mem_domain_gone(d);        /* before its pages go back */
 	unregister_domain(d);
 	uint64_t pages = domain_free(d, true);
 	log_info("domain d%u '%s': destroyed, %lu pages returned, %lu pages free",
@@ -608,6 +608,11 @@ static void finish_stop(struct domain *d)
 	uint64_t f = spin_lock_irqsave(&domain_lock);
 	/* A domain dom0 destroyed while it stopped for another reason. */
 	enum domain_stop_action action = d->dying ? DOMAIN_STOP_DESTROY : d->action;
+	/* Pages dom0 maps are not freed under it: dom0 destroys the domain
+	 * when it is done with them. */
+	if (!d->dying && d->mapped_pages &&
+	    (action == DOMAIN_STOP_DESTROY || action == DOMAIN_STOP_RESTART))
+		action = DOMAIN_STOP_KEEP;
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);

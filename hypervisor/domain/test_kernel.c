@@ -144,19 +144,40 @@ static int test_kernel_load(struct domain *d)
 	return 0;
 }
 
+/* RAM populated at creation: [0, this) and the boot area. */
+static uint64_t populated_low(const struct domain_config *cfg)
+{
+	uint64_t area = cfg->mem_bytes - MUXV_BOOT_AREA_SIZE;
+
+	return cfg->populate_bytes && cfg->populate_bytes < area ? cfg->populate_bytes
+								 : cfg->mem_bytes;
+}
+
 static int check_cfg(const struct domain_config *cfg, const char **why)
 {
+	struct elf64_image elf;
+
 	if (cfg->initrd) {
 		*why = "a test kernel takes no initrd";
 		return -EINVAL;
 	}
-	return test_kernel_check(cfg->kernel, cfg->mem_bytes, why);
+	int err = test_kernel_check(cfg->kernel, cfg->mem_bytes, why);
+	if (!err)
+		err = elf64_parse(cfg->kernel, &elf, why);
+	if (!err && elf.highest > populated_low(cfg)) {
+		*why = "the populated memory does not hold the kernel's segments";
+		err = -EINVAL;
+	}
+	return err;
 }
 
 static int build(struct domain *d)
 {
-	int err = npt_populate(&d->npt, 0, d->cfg.mem_bytes);
+	uint64_t low = populated_low(&d->cfg), area = d->cfg.mem_bytes - MUXV_BOOT_AREA_SIZE;
+	int err = npt_populate(&d->npt, 0, low);
 
+	if (!err && low < d->cfg.mem_bytes)
+		err = npt_populate(&d->npt, area, MUXV_BOOT_AREA_SIZE);
 	return err ? err : test_kernel_load(d);
 }
 

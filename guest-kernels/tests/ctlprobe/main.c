@@ -33,6 +33,7 @@ static void ctlprobe_main(unsigned int cpu)
 	part_host();
 	part_domains();
 	part_images();
+	part_memmap();
 	part_lifecycle();
 }
 

@@ -68,6 +68,7 @@ void part_host(void);
 void part_domains(void);
 void part_images(void);
 void part_lifecycle(void);
+void part_memmap(void);
 
 /* t_images.c: the uploaded child test kernel (0 if the upload failed),
  * and a DOMAIN_CREATE of it in req (1 vCPU, 8 MiB, capped, kept when it

@@ -259,6 +259,63 @@ static void release_in_use(const struct muxv_host_info *before)
 	      mid.image_pages, after.image_pages, before->pool_free_pages, after.pool_free_pages);
 }
 
+static int64_t populate(uint32_t id, uint64_t gfn, uint64_t count)
+{
+	ctl_prep(req, MUXV_CTL_MEM_POPULATE, id);
+	req->u.mem.gfn = gfn;
+	req->u.mem.count = count;
+	return ctl_do(req);
+}
+
+/* A domain populated in part (4 of 8 MiB, and its boot area), given
+ * more pages; every page back when it is destroyed. */
+static void mem_populate(void)
+{
+	struct muxv_host_info before, after;
+	struct muxv_domain_info a, b;
+
+	probe_host_info(&before);
+	probe_prep_create("c3", child_image);
+	req->u.domain_create.populate_bytes = 4u << 20;
+	if (!expect_ok("ctl.mem.create_in_part"))
+		return;
+	uint32_t id = req->u.domain_create.domid;
+	probe_domain_info(id, &a);
+	check("ctl.mem.create_in_part", a.mem_pages == 1024 + 16 && a.mem_max_pages == 2048,
+	      "pages %lu of %lu", a.mem_pages, a.mem_max_pages);
+	int64_t r = populate(id, 1024, 100);
+	probe_domain_info(id, &b);
+	check("ctl.mem.populate", r == 0 && b.mem_pages == a.mem_pages + 100, "%ld, pages %lu",
+	      r, b.mem_pages);
+	ctl_prep(req, MUXV_CTL_MEM_POPULATE, id);
+	req->u.mem.gfn = 1100;
+	req->u.mem.count = 8;
+	expect_refused("ctl.mem.populate_twice", MUXV_EEXIST, CTL_FIELD(u.mem.gfn));
+	req->u.mem.gfn = 2040;                 /* from the boot area past the */
+	req->u.mem.count = 16;                 /* 8 MiB ceiling: range first */
+	expect_refused("ctl.mem.populate_above_ceiling", MUXV_ERANGE, CTL_FIELD(u.mem.gfn));
+	req->u.mem.gfn = ~0ull - 2;
+	req->u.mem.count = 4;
+	expect_refused("ctl.mem.populate_wraps", MUXV_ERANGE, CTL_FIELD(u.mem.gfn));
+	req->u.mem.gfn = 1200;
+	req->u.mem.count = 0;
+	expect_refused("ctl.mem.populate_none", MUXV_EINVAL, CTL_FIELD(u.mem.count));
+	req->u.mem.count = MUXV_CTL_MAP_MAX + 1;
+	expect_refused("ctl.mem.populate_too_many", MUXV_EINVAL, CTL_FIELD(u.mem.count));
+	ctl_prep(req, MUXV_CTL_MEM_POPULATE, 0);
+	req->u.mem.gfn = 1ull << 20;
+	req->u.mem.count = 1;
+	expect_refused("ctl.mem.populate_dom0", MUXV_EINVAL, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_MEM_POPULATE, 0x7fffffff);
+	req->u.mem.count = 1;
+	expect_refused("ctl.mem.populate_no_such", MUXV_ESRCH, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_DOMAIN_DESTROY, id);
+	bool ok = expect_ok("ctl.mem.destroy");
+	probe_host_info(&after);
+	check("ctl.mem.destroy", ok && after.pool_free_pages == before.pool_free_pages,
+	      "free pages %lu before, %lu after", before.pool_free_pages, after.pool_free_pages);
+}
+
 void part_lifecycle(void)
 {
 	struct probe_state st;
@@ -296,5 +353,6 @@ void part_lifecycle(void)
 	pause(id, st.event_seq);
 	sched(id);
 	destroy(id, st.event_seq, &before);
+	mem_populate();
 	release_in_use(&before);
 }

@@ -118,6 +118,23 @@ int npt_populate(struct npt *n, uint64_t gpa, uint64_t size)
 	return 0;
 }
 
+int npt_map_foreign(struct npt *n, uint64_t gpa, uint64_t hpa)
+{
+	struct pt_ops ops = ops_for(n);
+
+	return pt_map(&ops, n->root_pa, gpa, hpa, SIZE_4K, PTE_RW | PTE_US, false);
+}
+
+void npt_unmap_foreign(struct npt *n, uint64_t gpa)
+{
+	struct pt_ops ops = ops_for(n);
+	uint64_t flags = 0;
+
+	if (pt_lookup(&ops, n->root_pa, gpa, &flags) == PT_NOT_MAPPED || (flags & PTE_OWNED))
+		return;
+	pt_unmap(&ops, n->root_pa, gpa, SIZE_4K);   /* a 4 KiB leaf: no split */
+}
+
 uint64_t npt_translate(const struct npt *n, uint64_t gpa)
 {
 	struct pt_ops ops = ops_for((struct npt *)n);

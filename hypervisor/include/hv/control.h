@@ -11,6 +11,7 @@
 #include "x86/virt.h"
 
 struct vcpu;
+struct domain;
 
 /*
  * MUXV_HC_CONTROL from vCPU v (RBX = guest-physical address of a struct
@@ -19,6 +20,11 @@ struct vcpu;
  * the RAX value (0 or a negated errno).
  */
 enum virt_action control_hypercall(struct vcpu *v, const uint64_t arg[4], int64_t *ret);
+
+/* Removes every mapping of d's pages from dom0 (all of them if d is
+ * dom0) and waits for dom0's TLBs to drop them: before d's pages are
+ * freed. Life-cycle lock held. */
+void ctl_mem_domain_gone(struct domain *d);
 
 /* Appends an event (MUXV_EV_*) about domain domid for dom0, with a detail
  * (the reason of a stop). Any context, any lock held. */

@@ -6,6 +6,7 @@
  *      running/paused --guest power-off--> shut down --> destroyed
  *      running/paused --fault, triple fault--> crashed --> destroyed
  *      running --guest reboot--> (destroyed, then created and started again)
+ *      any state --DOMAIN_DESTROY (dom0)--> destroyed
  *
  * A domain that stops (shut down, crashed, rebooting, destroyed) first
  * parks every vCPU: a vCPU running on some pCPU is kicked and parks itself
@@ -75,7 +76,11 @@ struct domain_config {
 					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
-	uint64_t mem_bytes;             /* RAM, all populated at creation */
+	uint64_t mem_bytes;             /* RAM ceiling */
+	uint64_t populate_bytes;        /* populated at creation (0 = all):
+					 * a test kernel gets [0, populate_bytes)
+					 * and its boot area; the rest comes
+					 * with MEM_POPULATE (control/memory.c) */
 	struct sched_params sched;      /* (changed at run time under the
 					 * life-cycle lock and domain_lock) */
 	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
@@ -131,6 +136,13 @@ struct domain {
 	 * the last refusal was logged, and how many since. */
 	uint64_t ctl_refused_logged_ns;
 	unsigned ctl_refused;
+	/* Pages of this domain mapped into dom0 (control/memory.c,
+	 * life-cycle lock). While any are, the domain's own stop actions do
+	 * not free it (destroy and restart become keep). */
+	uint64_t mapped_pages;
+	/* Raised when a mapping is removed from this domain's nested page
+	 * tables; a vCPU entering with an older one flushes its TLB. */
+	uint64_t npt_gen;
 };
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */

@@ -83,7 +83,8 @@ enum muxv_ctl_op {
 	 * by domains (shared: one upload serves every domain that boots it).
 	 * An image is written in chunks, then sealed; it is freed when
 	 * released and no domain uses it any more. */
-	/* (image_create) -> image_create.image_id. -ENOMEM, -E2BIG (size). */
+	/* (image_create) -> image_create.image_id. -ENOMEM, -E2BIG (size),
+	 * -ENOSPC (too many images). */
 	MUXV_CTL_IMAGE_CREATE = 2,
 	/* (image_write, buf IN). Bytes at an offset of an unsealed image.
 	 * -ENOENT, -EBUSY (sealed), -ERANGE (past its size). */
@@ -97,10 +98,12 @@ enum muxv_ctl_op {
 	/* (domain_create) -> domain_create.domid. The domain is built (memory
 	 * populated, image loaded, vCPUs at their start) but not running:
 	 * state CREATED until DOMAIN_UNPAUSE. -ENOENT (image), -EINVAL (an
-	 * image that does not load, a bad parameter), -ENOMEM, -ENOSPC
-	 * (admission control of the reservation, or too many domains). */
+	 * image that does not load, a bad parameter), -EEXIST (name taken),
+	 * -ENOMEM, -ENOSPC (admission control of the reservation, or too
+	 * many domains). */
 	MUXV_CTL_DOMAIN_CREATE = 10,
-	/* (hdr.domid) Frees everything the domain holds. -ESRCH. */
+	/* (hdr.domid) Frees everything the domain holds. -ESRCH, -EINVAL
+	 * (domain 0, here and for PAUSE, UNPAUSE, MEM_*). */
 	MUXV_CTL_DOMAIN_DESTROY = 11,
 	/* (hdr.domid) -ESRCH, -EBUSY (not running). */
 	MUXV_CTL_DOMAIN_PAUSE = 12,
@@ -131,9 +134,14 @@ enum muxv_ctl_op {
 	 * dom0 at dom0_gpa .. (inside host_info's map window, page aligned,
 	 * not mapped yet), writable. -ESRCH, -ERANGE, -ENOENT (a page not
 	 * populated), -EEXIST (window pages in use). The domain's pages stay
-	 * allocated while mapped, even if it is destroyed. */
+	 * allocated while mapped: its own power-off, crash or reboot keeps
+	 * it (as MUXV_ON_KEEP) until dom0 destroys it; DOMAIN_DESTROY removes
+	 * the mappings first (dom0 must not touch those window pages after:
+	 * nothing is behind them). */
 	MUXV_CTL_MEM_MAP = 31,
-	/* (mem: dom0_gpa, count) Removes window mappings. -ENOENT. */
+	/* (mem: dom0_gpa, count) Removes window mappings, every page of the
+	 * range mapped (else -ENOENT); dom0's TLBs no longer hold them when
+	 * the call returns. */
 	MUXV_CTL_MEM_UNMAP = 32,
 
 	/* Console. */
@@ -142,8 +150,9 @@ enum muxv_ctl_op {
 	 * sequence number after them, console.lost to bytes that had left the
 	 * ring before seq. -ESRCH. */
 	MUXV_CTL_CONSOLE_READ = 40,
-	/* (hdr.domid, buf IN) Input to the domain's console, as if typed.
-	 * -ESRCH, -ENODEV (no console), -EAGAIN (its input is full). */
+	/* (hdr.domid, buf IN) Input to the domain's console, as if typed;
+	 * console.count = bytes taken (all). -ESRCH, -ENODEV (no console
+	 * input), -EAGAIN (no room for all of it: nothing taken). */
 	MUXV_CTL_CONSOLE_WRITE = 41,
 
 	/* Events. */

@@ -32,6 +32,13 @@ uint64_t npt_destroy(struct npt *n);
 /* Allocates zeroed RAM for [gpa, gpa + size) (4 KiB aligned) and maps it.
  * 0 or -ENOMEM (what was mapped stays owned; npt_destroy frees it). */
 int npt_populate(struct npt *n, uint64_t gpa, uint64_t size);
+/* Maps the host page hpa, which this domain does not own (another
+ * domain's page, mapped by dom0 through the control interface), at gpa,
+ * writable. 0, -EINVAL or -ENOMEM (a table). */
+int npt_map_foreign(struct npt *n, uint64_t gpa, uint64_t hpa);
+/* Removes the mapping of the page at gpa, which must be foreign (never
+ * frees it). The caller flushes the TLBs that may hold it. */
+void npt_unmap_foreign(struct npt *n, uint64_t gpa);
 /* Host-physical address of gpa, or NPT_NONE if not mapped. */
 uint64_t npt_translate(const struct npt *n, uint64_t gpa);
 

@@ -32,6 +32,11 @@ struct arch_vcpu {
 	int asid_cpu;               /* pCPU the ASID belongs to, -1 none */
 	int vmcb_cpu;               /* pCPU that last ran the VMCB, -1 none */
 	uint64_t exits;             /* statistics */
+	/* Mappings removed from the domain's nested page tables (dom0's
+	 * window, control/memory.c): the domain's npt_gen this vCPU's TLB
+	 * has caught up with, and whether it is in guest mode now. */
+	uint64_t npt_gen_seen;
+	bool in_guest;
 	/* KVM paravirtual interfaces (kvm_pv.c) */
 	uint64_t pvclock_msr, pvclock_gpa;  /* gpa 0: kvmclock off */
 	uint32_t pvclock_version;
