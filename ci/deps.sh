@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential gcc clang lld binutils make python3 pkg-config
+  build-essential gcc gcc-12 clang lld binutils make python3 pkg-config
   # the platform: QEMU with its software SVM, GRUB2 ISO tools
   qemu-system-x86 qemu-utils grub-pc-bin grub-common xorriso mtools
   # dom0 libraries (muxd)

@@ -26,10 +26,17 @@ struct cfg_opt {
 	sizeof(((struct muxd_config *)0)->field), d, h }
 #define NUM_OPT(n, t, field, d, h) { n, t, offsetof(struct muxd_config, field), 0, d, h }
 
+/* muxd-dom0 has only the muxvisor driver (driver.c). */
+#ifdef MUXD_NO_LIBVIRT
+#define CFG_DEFAULT_DRIVER "muxvisor"
+#else
+#define CFG_DEFAULT_DRIVER "libvirt"
+#endif
+
 static const struct cfg_opt cfg_opts[] = {
 	STR_OPT("listen", listen, "127.0.0.1:8420", "ADDR:PORT the HTTP API listens on"),
 	STR_OPT("db", db, "/var/lib/muxd/muxd.db", "SQLite store (created and migrated on start)"),
-	STR_OPT("driver", driver, "libvirt", "hypervisor driver: libvirt | muxvisor"),
+	STR_OPT("driver", driver, CFG_DEFAULT_DRIVER, "hypervisor driver: libvirt | muxvisor"),
 	STR_OPT("libvirt-uri", libvirt_uri, "qemu:///system", "libvirt connection URI"),
 	STR_OPT("libvirt-domain-type", libvirt_domain_type, "auto",
 		"QEMU domain type: auto (kvm if /dev/kvm exists) | kvm | qemu"),

@@ -38,16 +38,18 @@ const char *drv_power_name(enum drv_power p)
 
 int drv_open(const struct muxd_config *cfg, struct driver **out, char *err, size_t errlen)
 {
-	if (strcmp(cfg->driver, "libvirt") == 0)
-		return drv_libvirt_open(cfg, out, err, errlen);
-	if (strcmp(cfg->driver, "muxvisor") == 0) {
-		/* The control library for the muxvisor hypervisor comes with dom0's
-		 * kernel module (issue 7); pretending to drive it would be worse
-		 * than refusing to start. */
-		snprintf(err, errlen, "driver `muxvisor` is not available in this build "
-			 "(it needs dom0's control library); use --driver libvirt");
+	if (strcmp(cfg->driver, "libvirt") == 0) {
+#ifdef MUXD_NO_LIBVIRT
+		/* muxd-dom0: dom0's image carries no libvirt */
+		snprintf(err, errlen, "driver `libvirt` is not part of this build (muxd-dom0); "
+			 "use --driver muxvisor");
 		return -1;
+#else
+		return drv_libvirt_open(cfg, out, err, errlen);
+#endif
 	}
+	if (strcmp(cfg->driver, "muxvisor") == 0)
+		return drv_muxvisor_open(cfg, out, err, errlen);
 	snprintf(err, errlen, "unknown driver `%s` (expected libvirt or muxvisor)", cfg->driver);
 	return -1;
 }

@@ -2,12 +2,14 @@
  * driver.h - the one interface between muxd and a hypervisor.
  *
  * Two implementations fit behind it: `libvirt` (driver_libvirt*.c: QEMU/KVM
- * through cgroups and virtio-balloon, Xen through libxl) and `muxvisor` (the
- * dom0 control library, issue 7; until it exists drv_open refuses it).
+ * through cgroups and virtio-balloon, Xen through libxl) and `muxvisor`
+ * (driver_muxvisor*.c: Muxvisor domains through dom0's control library).
+ * muxd-dom0, the build for Muxvisor's dom0, has no libvirt driver.
  *
  * Domains are identified by UUID (= the server's uuid in the store). A driver
- * reports and touches only domains muxd created (named "mux-<uuid>"), so a
- * host may run other domains beside muxd's.
+ * reports and touches only domains muxd created (named "mux-<uuid>", or
+ * "mux-<uuid in base32hex>" where names are short), so a host may run other
+ * domains beside muxd's.
  *
  * Errors are negative errno values: -ENOENT no such domain, -ENOTSUP the
  * hypervisor cannot do this, -EIO anything else. The calling thread's
@@ -133,6 +135,10 @@ struct driver_ops {
 struct driver {
 	const struct driver_ops *ops;
 	const char *name;   /* "libvirt", "muxvisor" */
+	/* The hypervisor keeps burst credits itself (set_sched passes the
+	 * baseline on): muxd's sampler only shows its own estimate and never
+	 * caps the domain. Set once at open. */
+	bool native_burst;
 	void *priv;
 };
 
@@ -149,7 +155,8 @@ void drv_set_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 const char *drv_power_name(enum drv_power p);
 
-/* The libvirt driver's constructor (driver_libvirt.c). */
+/* The drivers' constructors (driver_libvirt.c, driver_muxvisor.c). */
 int drv_libvirt_open(const struct muxd_config *cfg, struct driver **out, char *err, size_t errlen);
+int drv_muxvisor_open(const struct muxd_config *cfg, struct driver **out, char *err, size_t errlen);
 
 #endif

@@ -173,6 +173,8 @@ static void smp_credit(struct muxd *m, struct store_conn *c, const struct plan *
 					 e->cpu_pct_x100, elapsed_ms);
 	bool throttle = e->credit_x100 == 0;
 	bool lift = e->throttled && e->credit_x100 >= pl->cpu_burst_baseline_pct * 60;
+	if (m->drv->native_burst)
+		return;   /* the hypervisor's scheduler spends and caps credits itself */
 	if ((throttle && !e->throttled) || lift) {
 		struct drv_params p;
 		plan_to_params(pl, &p);

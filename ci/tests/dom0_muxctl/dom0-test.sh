@@ -1,0 +1,122 @@
+#!/bin/sh
+# dom0-test.sh - runs inside the privileged Linux domain of
+# ci/tests/dom0_muxctl.py: loads muxvisor.ko and drives the hypervisor with
+# muxctl. Every step prints
+#     step: <name>
+#     <the command's output>
+#     step-rc: <name> <exit code>
+# and the host side judges the output and the exit codes. Nothing is
+# judged here. Domain 'cust' is an unprivileged Linux domain with a shell on
+# its console, started beside dom0.
+M=/opt/mux
+BURN_UNITS=$(cat $M/burn-units-addr)
+
+# The output goes through a file so that a last line without a newline (a
+# console's prompt) still ends before the step-rc line.
+step() {
+	name=$1; shift
+	echo "step: $name"
+	"$@" > /tmp/step.out 2>&1
+	rc=$?
+	cat /tmp/step.out
+	[ -z "$(tail -c 1 /tmp/step.out)" ] || echo
+	echo "step-rc: $name $rc"
+}
+
+# Waits (up to $3 seconds, default 120) until domain $1's console shows $2.
+wait_console() {
+	i=0
+	while [ $i -lt "${3:-120}" ]; do
+		out=$(muxctl console "$1" 2>&1) || { echo "$out"; return 1; }
+		case $out in *"$2"*) echo "seen after ${i}s"; return 0 ;; esac
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "'$2' not on $1's console after ${i}s"
+	return 1
+}
+
+step insmod insmod $M/muxvisor.ko
+step dmesg-module sh -c 'dmesg | grep "muxvisor:"'
+step devnode ls -l /dev/muxvisor
+step info muxctl info
+step info-json muxctl --json info
+step list-static muxctl --json list
+step top-text muxctl top -b -n 1 -i 1
+# the console of a running Linux domain: read it, type into it
+step cust-ready wait_console cust "dmesg-check: count="
+step console-cust muxctl console cust
+muxctl console -f cust > /tmp/console-follow.txt 2>&1 &
+follower=$!
+sleep 1
+step console-send muxctl console cust -s 'echo typed-$((6*7))'
+step console-typed wait_console cust "typed-42"
+sleep 1
+kill $follower
+wait $follower
+echo "follower-rc: $?"
+step console-follow cat /tmp/console-follow.txt
+# events as they happen, through poll() on the device
+muxctl events -f > /tmp/events-follow.txt 2>&1 &
+watcher=$!
+# domains of our own
+step create-hello muxctl create --name hello --test-kernel $M/hello.elf --mem 16M \
+	--on-poweroff keep
+step create-burn muxctl create --name burn --test-kernel $M/cpuburn.elf --vcpus 2 --mem 16M \
+	--weight 256
+step create-paused muxctl create --name idle --test-kernel $M/cpuburn.elf --mem 16M --paused
+step list muxctl list
+step list-json muxctl --json list
+step pause muxctl pause burn
+step list-paused muxctl -H list
+step unpause muxctl unpause burn
+step sched-get muxctl sched burn
+step sched-set muxctl sched burn --weight 512 --cap 180
+step sched-range muxctl sched cust --reservation 150
+step sched-cust muxctl sched cust --reservation 100
+step sched-impossible muxctl sched burn --reservation 150
+step sched-after muxctl --json sched burn
+step sched-cust-back muxctl sched cust --reservation 0
+sleep 2
+step console-hello muxctl console hello
+step top muxctl top -b -v -n 2 -i 1
+step top-json muxctl --json top -b -n 1 -i 1
+step peek-1 muxctl peek burn "$BURN_UNITS" 8
+sleep 1
+step peek-2 muxctl peek burn "$BURN_UNITS" 8
+step events muxctl events
+# bad arguments: refused with their field named, nothing changes
+step list-before-bad muxctl --json list
+step bad-name muxctl create --name "bad name" --test-kernel $M/hello.elf
+step bad-vcpus muxctl create --name x --test-kernel $M/hello.elf --vcpus 0
+step bad-file muxctl create --name x --test-kernel /nonexistent.elf
+step bad-command muxctl frobnicate
+step bad-weight muxctl sched burn --weight 0
+step bad-domain muxctl pause nosuchdomain
+step bad-mem muxctl create --name huge --test-kernel $M/hello.elf --mem 4000G
+step bad-max-vcpus muxctl create --name wide --test-kernel $M/hello.elf --vcpus 65
+step bad-resv muxctl create --name greedy --test-kernel $M/hello.elf --reservation 300
+step bad-dup muxctl create --name burn --test-kernel $M/hello.elf
+step bad-dom0 muxctl pause 0
+step list-unchanged muxctl --json list
+# destroy
+step destroy-idle muxctl destroy idle
+step destroy-hello muxctl destroy hello
+step destroy-burn muxctl destroy burn
+step destroy-again muxctl destroy burn
+step list-end muxctl -H list
+# a Linux domain from a bzImage and an initrd
+step create-linux muxctl create --name lin --kernel $M/bzImage --initrd $M/initramfs.cpio.gz \
+	--vcpus 2 --mem 128M --cmdline "console=ttyS0 quiet"
+step linux-ready wait_console lin "guest-ready:" 400
+step linux-console muxctl console lin
+step linux-list muxctl --json list
+step destroy-linux muxctl destroy lin
+step info-end muxctl --json info
+sleep 1
+kill $watcher
+wait $watcher
+echo "watcher-rc: $?"
+step events-follow cat /tmp/events-follow.txt
+step destroy-cust muxctl destroy cust
+echo "dom0-test: done"

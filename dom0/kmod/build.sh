@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# build.sh BUILD_DIR - builds BUILD_DIR/dom0/muxvisor.ko against Debian's
+# linux-headers for exactly the kernel of the Linux guest image
+# (BUILD_DIR/linux-guest/kernel-version, from `make linux-guest`).
+# Kbuild writes its objects beside the sources, so the sources are copied to
+# BUILD_DIR/dom0/kmod first (mtimes kept: unchanged files are not rebuilt).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+mkdir -p "$1/dom0/kmod"
+build=$(cd "$1" && pwd)
+
+kver=$(cat "$build/linux-guest/kernel-version")
+kdir=$("$here/headers.sh" "$build" "$kver")
+src=$build/dom0/kmod
+cp -p "$here"/*.c "$here"/*.h "$here/Kbuild" "$src/"
+make -s -C "$kdir" M="$src" MUXV_PUBLIC="$top/hypervisor/public" KBUILD_MODPOST_WARN= modules
+# Debug info is most of the file; dom0 loads it from its initramfs.
+strip --strip-debug -o "$build/dom0/muxvisor.ko" "$src/muxvisor.ko"
+echo "build.sh: built $build/dom0/muxvisor.ko for $kver"
