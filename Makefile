@@ -29,9 +29,15 @@ UNIT_TESTS :=
 
 .DEFAULT_GOAL := all
 
+# The ISO carries dom0's image (dom0/image/image.mk); hypervisor.mk reads
+# these when it is included, so they are set first.
+DOM0_IMAGE_DIR := $(BUILD)/dom0
+DOM0_IMAGE_TARGET := dom0-image
+
 include hypervisor/hypervisor.mk
 -include guest-kernels/guest-kernels.mk
 -include dom0/dom0.mk
+-include dom0/image/image.mk
 
 .PHONY: all unit-tests deps test run clean
 all: $(ALL)
