@@ -54,6 +54,7 @@ test: deps
 	@ci/run-tests.py $(T)
 
 run: deps
+	@$(MAKE) --no-print-directory $(DOM0_IMAGE_TARGET)
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.iso
 	ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
 

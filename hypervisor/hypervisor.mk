@@ -58,13 +58,27 @@ $(BUILD)/muxvisor.elf: $(HV_ASM_OBJS) $(HV_LIB) $(HV_DIR)/arch/x86/linker.ld $(H
 	$(Q)$(HV_CC) $(HV_ASFLAGS) -c $(HV_BUILD)/ksyms.S -o $(HV_BUILD)/ksyms.o
 	$(Q)$(HV_LD) $(HV_LDFLAGS) -o $@ $(HV_ASM_OBJS) $(HV_BUILD)/ksyms.o $(HV_LIB)
 
-# The ISO: GRUB2 (BIOS) with the hypervisor and the default menu.
+# dom0's kernel and initramfs (bzImage, initramfs.cpio.gz) come from
+# DOM0_IMAGE_DIR, which DOM0_IMAGE_TARGET builds: the Linux guest image until
+# the dom0 image exists (then: $(BUILD)/dom0 and dom0-image).
+DOM0_IMAGE_DIR ?= $(BUILD)/linux-guest
+DOM0_IMAGE_TARGET ?= linux-guest
+DOM0_IMAGE_FILES := $(DOM0_IMAGE_DIR)/bzImage $(DOM0_IMAGE_DIR)/initramfs.cpio.gz
+
+# The ISO: GRUB2 (BIOS) with the hypervisor, dom0 and the default menu.
+# `make` builds it with whatever dom0 image exists (none: the menu's
+# module lines fail and the hypervisor starts without dom0); `make run`
+# builds the dom0 image first.
 HV_ISO_ROOT := $(BUILD)/iso-root
-$(BUILD)/muxvisor.iso: $(BUILD)/muxvisor.elf $(HV_DIR)/boot/grub.cfg
+$(BUILD)/muxvisor.iso: $(BUILD)/muxvisor.elf $(HV_DIR)/boot/grub.cfg $(wildcard $(DOM0_IMAGE_FILES))
 	@echo "  ISO     $@"
-	@rm -rf $(HV_ISO_ROOT) && mkdir -p $(HV_ISO_ROOT)/boot/grub
+	@rm -rf $(HV_ISO_ROOT) && mkdir -p $(HV_ISO_ROOT)/boot/grub $(HV_ISO_ROOT)/boot/dom0
 	$(Q)cp $(BUILD)/muxvisor.elf $(HV_ISO_ROOT)/boot/muxvisor.elf
 	$(Q)cp $(HV_DIR)/boot/grub.cfg $(HV_ISO_ROOT)/boot/grub/grub.cfg
+	$(Q)for f in $(DOM0_IMAGE_FILES); do \
+		if [ -f $$f ]; then cp $$f $(HV_ISO_ROOT)/boot/dom0/; \
+		else echo "  warning: $$f missing: the ISO has no dom0 (make $(DOM0_IMAGE_TARGET))"; fi; \
+	done
 	$(Q)grub-mkrescue -o $@ $(HV_ISO_ROOT) 2>$(BUILD)/grub-mkrescue.log || \
 		(cat $(BUILD)/grub-mkrescue.log; false)
 

@@ -22,7 +22,14 @@
 #define MADT_X2APIC           9
 #define MADT_ENABLED          (1u << 0)
 
+#define FADT_DSDT             40
+#define FADT_PM1A_CNT_BLK     64
+#define FADT_PM1B_CNT_BLK     68
 #define FADT_PM_TMR_BLK       76
+#define FADT_RESET_REG        116
+#define FADT_RESET_VALUE      128
+#define FADT_X_DSDT           140
+#define FADT_RESET_REG_SUP    (1u << 10)
 #define FADT_FLAGS            112
 #define FADT_X_PM_TMR_BLK     208
 #define FADT_TMR_VAL_EXT      (1u << 8)
@@ -146,6 +153,14 @@ static int parse_madt(struct parser *ps, const uint8_t *t, uint32_t len)
 	return 0;
 }
 
+/* An I/O port from a 32-bit FADT block field, or 0. */
+static uint16_t io_block(const uint8_t *t, uint32_t len, uint32_t off)
+{
+	uint32_t port = len >= off + 4 ? rd32(t + off) : 0;
+
+	return port <= 0xffff ? (uint16_t)port : 0;
+}
+
 static void parse_fadt(struct acpi_info *out, const uint8_t *t, uint32_t len)
 {
 	out->has_fadt = true;
@@ -162,6 +177,62 @@ static void parse_fadt(struct acpi_info *out, const uint8_t *t, uint32_t len)
 	if (out->pm_timer_port > 0xffff)
 		out->pm_timer_port = 0;
 	out->pm_timer_32bit = (out->fadt_flags & FADT_TMR_VAL_EXT) != 0;
+	/* Power-off and reset (ACPI 6.4, 4.8.3.2 and 4.8.3.6). */
+	out->pm1a_cnt_port = io_block(t, len, FADT_PM1A_CNT_BLK);
+	out->pm1b_cnt_port = io_block(t, len, FADT_PM1B_CNT_BLK);
+	if ((out->fadt_flags & FADT_RESET_REG_SUP) && len >= FADT_RESET_VALUE + 1 &&
+	    t[FADT_RESET_REG] == GAS_SPACE_IO && rd64(t + FADT_RESET_REG + 4) <= 0xffff) {
+		out->reset_port = (uint16_t)rd64(t + FADT_RESET_REG + 4);
+		out->reset_value = t[FADT_RESET_VALUE];
+	}
+	if (len >= FADT_DSDT + 4)
+		out->dsdt_address = rd32(t + FADT_DSDT);
+	if (len >= FADT_X_DSDT + 8 && rd64(t + FADT_X_DSDT))
+		out->dsdt_address = rd64(t + FADT_X_DSDT);
+}
+
+/* An AML integer constant at p (ZeroOp, OneOp, BytePrefix, WordPrefix). */
+static int aml_small_int(const uint8_t *p, const uint8_t *end, uint8_t *val)
+{
+	if (p >= end)
+		return -EINVAL;
+	if (p[0] == 0x00 || p[0] == 0x01) {
+		*val = p[0];
+		return 0;
+	}
+	if ((p[0] == 0x0a || p[0] == 0x0b) && p + 1 < end) {
+		*val = p[1];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int acpi_find_s5(const uint8_t *dsdt, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
+{
+	const uint8_t *end = dsdt + len;
+
+	for (size_t i = HDR_LEN + 1; i + 4 < len; i++) {
+		const uint8_t *p = dsdt + i;
+		if (memcmp(p, "_S5_", 4) != 0)
+			continue;
+		/* NameOp, optionally with the root prefix, then PackageOp. */
+		if (!(p[-1] == 0x08 || (p[-1] == 0x5c && i >= 2 && p[-2] == 0x08)))
+			continue;
+		p += 4;
+		if (p >= end || *p++ != 0x12)
+			continue;
+		if (p >= end)
+			break;
+		p += 1 + (*p >> 6);             /* PkgLength: lead byte + 0..3 */
+		p += 1;                         /* NumElements */
+		if (aml_small_int(p, end, slp_typ_a))
+			continue;
+		p += *p <= 1 ? 1 : *p == 0x0a ? 2 : 3;
+		if (aml_small_int(p, end, slp_typ_b))
+			*slp_typ_b = 0;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 static void parse_hpet(struct acpi_info *out, const uint8_t *t, uint32_t len)
@@ -207,6 +278,10 @@ static int parse_listed(struct parser *ps, uint64_t pa, bool *have_madt)
 		*have_madt = true;
 	} else if (memcmp(sig, "FACP", 4) == 0 && (t = map_table(ps, pa, "FACP", &len))) {
 		parse_fadt(ps->out, t, len);
+		if (ps->out->dsdt_address &&
+		    (t = map_table(ps, ps->out->dsdt_address, "DSDT", &len)))
+			ps->out->has_s5 = acpi_find_s5(t, len, &ps->out->s5_slp_typ_a,
+						       &ps->out->s5_slp_typ_b) == 0;
 	} else if (memcmp(sig, "HPET", 4) == 0 && (t = map_table(ps, pa, "HPET", &len))) {
 		parse_hpet(ps->out, t, len);
 	} else if (memcmp(sig, "MCFG", 4) == 0 && (t = map_table(ps, pa, "MCFG", &len))) {

@@ -154,6 +154,31 @@ static int parse_bounded(const struct cmdline_token *t, uint64_t min, uint64_t m
 	return 0;
 }
 
+/* A size with an optional K/M/G suffix in [min, max], whole 4 KiB pages. */
+static int parse_size(const struct cmdline_token *t, uint64_t min, uint64_t max,
+		      uint64_t *out)
+{
+	uint64_t v;
+
+	if (!t->value || cmdline_parse_u64(t->value, t->value_len, true, &v) ||
+	    v < min || v > max || (v & 0xfff))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* dom0_crash=halt|reboot. */
+static int parse_crash(const struct cmdline_token *t, bool *reboot)
+{
+	if (t->value && t->value_len == 4 && strncmp(t->value, "halt", 4) == 0)
+		*reboot = false;
+	else if (t->value && t->value_len == 6 && strncmp(t->value, "reboot", 6) == 0)
+		*reboot = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 /* Applies one option; -EINVAL for a bad value, -ENOENT for an unknown key. */
 static int apply_option(const struct cmdline_token *t, struct hv_options *opt)
 {
@@ -168,6 +193,12 @@ static int apply_option(const struct cmdline_token *t, struct hv_options *opt)
 		return parse_bounded(t, 0, 4095, &opt->debug_fault_cpu);
 	if (cmdline_key_is(t, "sched_stats"))
 		return parse_bounded(t, 0, 3600000, &opt->sched_stats_ms);
+	if (cmdline_key_is(t, "dom0_mem"))
+		return parse_size(t, DOM0_MEM_MIN, DOM0_MEM_MAX, &opt->dom0_mem);
+	if (cmdline_key_is(t, "dom0_vcpus"))
+		return parse_bounded(t, 1, 64, &opt->dom0_vcpus);
+	if (cmdline_key_is(t, "dom0_crash"))
+		return parse_crash(t, &opt->dom0_crash_reboot);
 	return -ENOENT;
 }
 
@@ -175,6 +206,8 @@ void cmdline_default_options(struct hv_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
 	opt->loglevel = LOG_INFO;
+	opt->dom0_mem = DOM0_MEM_DEFAULT;
+	opt->dom0_vcpus = DOM0_VCPUS_DEFAULT;
 }
 
 int cmdline_parse_options(const char *cmdline, struct hv_options *opt,

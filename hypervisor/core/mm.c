@@ -25,6 +25,16 @@ void mm_init_pool(const struct phys_range *free, unsigned nr_free,
 	}
 }
 
+uint64_t mm_add_free_range(uint64_t start, uint64_t end)
+{
+	uint64_t flags = spin_lock_irqsave(&pool_lock);
+	uint64_t n = page_pool_add_range(&pool, start, end);
+
+	spin_unlock_irqrestore(&pool_lock, flags);
+	log_debug("page pool: %#lx-%#lx given back, %lu pages", start, end, n);
+	return n;
+}
+
 uint64_t page_alloc(unsigned order)
 {
 	uint64_t flags = spin_lock_irqsave(&pool_lock);

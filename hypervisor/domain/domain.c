@@ -17,6 +17,7 @@
 #include "hv/schedule.h"
 #include "hv/test_kernel.h"
 #include "hv/linux_guest.h"
+#include "hv/dom0.h"
 #include "hv/mm.h"
 #include "hv/fmt.h"
 #include "hv/log.h"
@@ -233,6 +234,11 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	log_info("domain d%u '%s': created: %u vCPUs, %lu MiB, weight %u, reservation %u%%, cap %u%%",
 		 d->id, cfg->name, cfg->nr_vcpus, cfg->mem_bytes >> 20, cfg->sched.weight,
 		 cfg->sched.reservation, cfg->sched.cap);
+	uint64_t lo, hi;
+	npt_owned_extent(&d->npt, &lo, &hi);
+	if (lo < hi && !cfg->privileged)
+		log_info("domain d%u '%s': RAM from the pool, host %#lx-%#lx", d->id, cfg->name,
+			 lo, hi);
 	return d;
 
 unregister:
@@ -409,6 +415,8 @@ static void finish_stop(struct domain *d)
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
+	if (d->cfg.privileged && action != DOMAIN_STOP_NONE)
+		dom0_stopped(d);        /* the machine follows dom0 */
 	if (action == DOMAIN_STOP_DESTROY) {
 		destroy(d);
 	} else if (action == DOMAIN_STOP_RESTART) {

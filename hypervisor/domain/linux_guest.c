@@ -10,6 +10,7 @@
  * tables there) but the E820 map does not offer it.
  */
 #include "hv/linux_guest.h"
+#include "hv/dom0.h"
 #include "hv/linux_boot.h"
 #include "hv/acpi_build.h"
 #include "hv/domain.h"
@@ -24,8 +25,11 @@
 #define SCRATCH_ORDER 4                   /* 64 KiB for tables built here */
 #define SCRATCH_SIZE  (4096u << SCRATCH_ORDER)
 
-static void acpi_config(uint32_t nr_vcpus, uint32_t *ids, struct acpi_build_config *c)
+static void acpi_config(const struct domain_config *cfg, uint32_t *ids,
+			struct acpi_build_config *c)
 {
+	uint32_t nr_vcpus = cfg->nr_vcpus;
+
 	memset(c, 0, sizeof(*c));
 	for (uint32_t i = 0; i < nr_vcpus; i++)
 		ids[i] = i;
@@ -42,6 +46,8 @@ static void acpi_config(uint32_t nr_vcpus, uint32_t *ids, struct acpi_build_conf
 	c->sleep_sts_port = ACPI_BUILD_DEFAULT_SLEEP_STS_PORT;
 	c->reset_port = ACPI_BUILD_DEFAULT_RESET_PORT;
 	c->reset_value = ACPI_BUILD_DEFAULT_RESET_VALUE;
+	if (cfg->privileged)
+		dom0_acpi_config(c);
 }
 
 /* Where everything goes, for this configuration. */
@@ -60,7 +66,7 @@ static int make_plan(const struct domain_config *cfg, struct linux_boot_image *i
 		*why = "command line longer than the kernel accepts";
 		return -EINVAL;
 	}
-	acpi_config(cfg->nr_vcpus, ids, &acpi);
+	acpi_config(cfg, ids, &acpi);
 	acpi.gpa = 0x100000;
 	if (acpi_build_size(&acpi, &acpi_size) || acpi_size > SCRATCH_SIZE) {
 		*why = "ACPI tables too large";
@@ -71,6 +77,8 @@ static int make_plan(const struct domain_config *cfg, struct linux_boot_image *i
 		.acpi_size = acpi_size, .initrd_size = cfg->initrd_len,
 		.cmdline_len = cmdline_len,
 	};
+	if (cfg->privileged)
+		return dom0_boot_plan(img, &in, plan, why);
 	return linux_boot_plan(img, &in, plan, why);
 }
 
@@ -85,6 +93,9 @@ static int check_cfg(const struct domain_config *cfg, const char **why)
 static int populate(struct domain *d)
 {
 	uint64_t mem = d->cfg.mem_bytes, low = MIN(mem, LINUX_HOLE_START);
+
+	if (d->cfg.privileged)
+		return dom0_populate(d);
 	int err = npt_populate(&d->npt, 0, low);
 
 	if (!err && mem > low)
@@ -101,7 +112,7 @@ static int write_tables(struct domain *d, const struct linux_boot_image *img,
 	struct acpi_build_result res;
 	int err;
 
-	acpi_config(d->cfg.nr_vcpus, ids, &acpi);
+	acpi_config(&d->cfg, ids, &acpi);
 	acpi.gpa = plan->acpi_addr;
 	err = acpi_build_tables(&acpi, scratch, SCRATCH_SIZE, &res);
 	if (!err)
@@ -123,6 +134,18 @@ static int write_tables(struct domain *d, const struct linux_boot_image *img,
 		.kernel_addr = plan->kernel_addr, .acpi_rsdp_addr = res.rsdp_gpa,
 	};
 	(void)img;
+	if (d->cfg.privileged) {
+		/* dom0's map is the host's (dom0.c); scratch is free again. */
+		struct linux_boot_e820_entry *map = (void *)scratch;
+		int n = dom0_boot_e820(plan, map, SCRATCH_SIZE / 2 / sizeof(*map));
+		if (n < 0) {
+			*why = "dom0's memory map is too large";
+			return n;
+		}
+		pc.map = map;
+		pc.map_count = (size_t)n;
+		scratch += SCRATCH_SIZE / 2;
+	}
 	err = linux_boot_build_params(d->cfg.image, d->cfg.image_len, &pc, scratch, why);
 	return err ? err : guest_write(d, plan->params_addr, scratch, LINUX_BOOT_PARAMS_SIZE);
 }

@@ -13,6 +13,7 @@
  * under the domain's dev_lock (domain/devices.c, arch/x86/mmio_exit.c).
  */
 #include "hv/linux_guest.h"
+#include "hv/dom0_pci.h"
 #include "hv/acpi_build.h"
 #include "hv/domain.h"
 #include "hv/vcpu.h"
@@ -134,6 +135,12 @@ static void env_msi(void *ctx, uint64_t address, uint32_t data)
 	}
 }
 
+void linux_platform_msi(struct domain *d, uint64_t address, uint32_t data)
+{
+	if (d->platform)
+		env_msi(d->platform, address, data);
+}
+
 static uint32_t pm_in(void *dev, uint16_t port, unsigned size)
 {
 	struct linux_platform *p = dev;
@@ -164,6 +171,14 @@ static int attach_devices(struct linux_platform *p)
 	int err;
 
 	uart16550_init(&p->uart, COM1_PORT, &p->env);
+	struct vdev_pio uart = { COM1_PORT, 8, uart_in, uart_out, p };
+	if (d->cfg.privileged) {
+		/* dom0: the physical PCI devices instead of the virtual bus. */
+		err = domain_add_pio(d, &pm);
+		if (!err)
+			err = domain_add_pio(d, &uart);
+		return err ? err : dom0_pci_attach(d);
+	}
 	pci_host_init(&p->pci);
 	err = virtio_console_init(&p->vcon, &p->env);
 	if (!err)
@@ -172,7 +187,6 @@ static int attach_devices(struct linux_platform *p)
 		struct vdev_pci_fn fn = virtio_pci_fn(&p->vcon.vp);
 		err = pci_host_attach(&p->pci, CONSOLE_PCI_SLOT, &fn);
 	}
-	struct vdev_pio uart = { COM1_PORT, 8, uart_in, uart_out, p };
 	struct vdev_pio pci = pci_host_pio(&p->pci);
 	if (!err)
 		err = domain_add_pio(d, &pm);

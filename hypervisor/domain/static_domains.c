@@ -16,6 +16,7 @@
  * word; the others still start.
  */
 #include "hv/static_domains.h"
+#include "hv/dom0.h"
 #include "hv/cmdline.h"
 #include "hv/fmt.h"
 #include "hv/mm.h"
@@ -202,7 +203,8 @@ unsigned static_domains_start(const struct boot_info *bi)
 	unsigned started = 0;
 
 	for (unsigned i = 0; i < bi->nr_modules; i++)
-		if (!is_initrd_line(bi->modules[i].cmdline))
+		if (!is_initrd_line(bi->modules[i].cmdline) &&
+		    !dom0_module_line(bi->modules[i].cmdline))
 			started += start_one(bi, i);
 	return started;
 }

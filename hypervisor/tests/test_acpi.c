@@ -225,8 +225,41 @@ static void test_recorded(const char *dir, unsigned cpus, bool window)
 		UNIT_CHECK(parse_set(&s, &a, &why) == 0);
 		UNIT_CHECK(why == NULL);
 		check_q35(&a, cpus);
+		/* ICH9: PM1a_CNT at PMBASE 0x600 + 4, reset through 0xCF9. */
+		UNIT_CHECK(a.pm1a_cnt_port == 0x604 && a.pm1b_cnt_port == 0);
+		UNIT_CHECK(a.reset_port == 0xcf9 && a.reset_value == 0x0f);
+		UNIT_CHECK(a.dsdt_address != 0 && !a.has_s5);   /* DSDT not recorded */
 	}
 	set_free(&s);
+	unit_end();
+}
+
+/* \_S5 in hand-made AML: the forms iasl and QEMU emit. */
+static void test_find_s5(void)
+{
+	uint8_t dsdt[64];
+	uint8_t a = 0xee, b = 0xee;
+	/* Name (\_S5, Package (0x04) { Zero, Zero, Zero, Zero }) as QEMU. */
+	const uint8_t qemu[] = { 0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x06, 0x04,
+				 0x00, 0x00, 0x00, 0x00 };
+	/* Name (_S5, Package () { 0x07, 0x05 }) with BytePrefix. */
+	const uint8_t bytes[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x02, 0x0a, 0x07,
+				  0x0a, 0x05 };
+	/* A method named _S5_ (not a package) and no name at all. */
+	const uint8_t method[] = { 0x14, 0x08, '_', 'S', '5', '_', 0x00, 0xa4, 0x00 };
+
+	unit_begin("acpi_find_s5");
+	memset(dsdt, 0, sizeof(dsdt));
+	memcpy(dsdt + 36, qemu, sizeof(qemu));
+	UNIT_CHECK(acpi_find_s5(dsdt, 36 + sizeof(qemu), &a, &b) == 0 && a == 0 && b == 0);
+	memset(dsdt, 0, sizeof(dsdt));
+	memcpy(dsdt + 36, bytes, sizeof(bytes));
+	UNIT_CHECK(acpi_find_s5(dsdt, 36 + sizeof(bytes), &a, &b) == 0 && a == 7 && b == 5);
+	/* Cut inside the package: no reading past the end. */
+	UNIT_CHECK(acpi_find_s5(dsdt, 36 + 8, &a, &b) == -ENOENT);
+	memset(dsdt, 0, sizeof(dsdt));
+	memcpy(dsdt + 36, method, sizeof(method));
+	UNIT_CHECK(acpi_find_s5(dsdt, 36 + sizeof(method), &a, &b) == -ENOENT);
 	unit_end();
 }
 
@@ -975,6 +1008,7 @@ static void test_checksum(void)
 int main(void)
 {
 	test_checksum();
+	test_find_s5();
 	test_recorded("q35-smp1", 1, false);
 	test_recorded("q35-smp4", 4, false);
 	test_recorded("q35-smp8", 8, false);

@@ -214,6 +214,13 @@ static void test_every_option(void)
 	UNIT_CHECK(options("maxcpus=0x10", &opt) == 0 && opt.maxcpus == 16);
 	UNIT_CHECK(options("sched_stats=500", &opt) == 0 && opt.sched_stats_ms == 500);
 	UNIT_CHECK(options("sched_stats=3600001", &opt) == 1 && opt.sched_stats_ms == 0);
+	UNIT_CHECK(options("dom0_mem=1G dom0_vcpus=3 dom0_crash=reboot", &opt) == 0 &&
+		   opt.dom0_mem == (1ull << 30) && opt.dom0_vcpus == 3 && opt.dom0_crash_reboot);
+	UNIT_CHECK(options("dom0_mem=768M", &opt) == 0 && opt.dom0_mem == (768ull << 20));
+	UNIT_CHECK(options("dom0_mem=8M", &opt) == 1 && opt.dom0_mem == DOM0_MEM_DEFAULT);
+	UNIT_CHECK(options("dom0_mem=16385K", &opt) == 1 && opt.dom0_mem == DOM0_MEM_DEFAULT);
+	UNIT_CHECK(options("dom0_vcpus=0", &opt) == 1 && opt.dom0_vcpus == DOM0_VCPUS_DEFAULT);
+	UNIT_CHECK(options("dom0_crash=explode", &opt) == 1 && !opt.dom0_crash_reboot);
 	for (int f = DEBUG_FAULT_NONE; f <= DEBUG_FAULT_STACK; f++) {
 		char line[64];
 		snprintf(line, sizeof(line), "debug_fault=%s", debug_fault_name(f));
@@ -296,6 +303,7 @@ static void test_fault_names(void)
 /* Keys the parser knows: the documented table must list exactly these. */
 static const char *const known_keys[] = {
 	"loglevel", "maxcpus", "debug_fault", "debug_fault_cpu", "sched_stats",
+	"dom0_mem", "dom0_vcpus", "dom0_crash",
 };
 
 /* The n-th column (0-based) of a Markdown table row, without its pipes. */
@@ -372,7 +380,7 @@ static void test_documentation(void)
 		return;
 	}
 	while (fgets(row, sizeof(row), f)) {
-		if (sscanf(row, "| `%63[a-z_]=` |", key) != 1 ||
+		if (sscanf(row, "| `%63[a-z0-9_]=` |", key) != 1 ||
 		    !column(row, 1, values, sizeof(values)) || !column(row, 2, def, sizeof(def)))
 			continue;
 		bool known = false;

@@ -16,6 +16,7 @@
 
 #include "../platform/linux_boot.c"
 #include "../platform/linux_boot_plan.c"
+#include "../platform/linux_boot_ranges.c"
 #include "unit.h"
 
 /* A check whose failure message is the reason the checked code gave. */
@@ -359,6 +360,43 @@ static void test_plan_sizes(void)
 	}
 }
 
+/* dom0-style RAM: low memory, 1-2 MiB, then from 40 MiB (the hypervisor
+ * image and modules in between). */
+static void test_plan_ranges(void)
+{
+	const struct linux_boot_ram ram[] = {
+		{ 0, 0x9f000 }, { MiB(1), MiB(2) }, { MiB(40), MiB(100) }, { MiB(120), MiB(130) },
+	};
+	struct linux_boot_plan_input in = { .acpi_size = 5000, .initrd_size = MiB(5),
+					    .cmdline_len = 10 };
+	struct linux_boot_image img;
+	struct linux_boot_plan p;
+	const char *why = NULL;
+
+	make_synthetic(syn, 0x7F);
+	linux_boot_parse(syn, SYN_LEN, &img, &why);
+	unit_begin("linux_plan_ranges");
+	UNIT_CHECK(linux_boot_plan_ranges(&img, &in, ram, ARRAY_SIZE(ram), &p, &why) == 0);
+	UNIT_CHECK(p.acpi_addr == MiB(1) && p.params_addr == 0x9000);
+	UNIT_CHECK(p.kernel_addr == MiB(40) && p.kernel_end == MiB(40) + SYN_INIT_SIZE);
+	/* The initrd as high as it fits: the top of the last range. */
+	UNIT_CHECK(p.initrd_addr == MiB(125) && p.map_count == 0);
+	/* A 12 MiB initrd only fits in the third range, above the kernel. */
+	in.initrd_size = MiB(12);
+	UNIT_CHECK(linux_boot_plan_ranges(&img, &in, ram, ARRAY_SIZE(ram), &p, &why) == 0);
+	UNIT_CHECK(p.initrd_addr == MiB(88));
+	/* At pref_address when that is RAM. */
+	const struct linux_boot_ram flat[] = { { 0, 0x9f000 }, { MiB(1), MiB(64) } };
+	UNIT_CHECK(linux_boot_plan_ranges(&img, &in, flat, 2, &p, &why) == 0);
+	UNIT_CHECK(p.kernel_addr == SYN_PREF && p.initrd_addr == MiB(52));
+	/* Too small, and no low RAM. */
+	in.initrd_size = MiB(60);
+	UNIT_CHECK(linux_boot_plan_ranges(&img, &in, ram, ARRAY_SIZE(ram), &p, &why) == -ENOSPC);
+	in.initrd_size = 0;
+	UNIT_CHECK(linux_boot_plan_ranges(&img, &in, ram + 1, 3, &p, &why) == -ENOSPC);
+	unit_end();
+}
+
 static void test_plan_limits(void)
 {
 	struct linux_boot_image img;
@@ -654,6 +692,7 @@ int main(int argc, char **argv)
 	test_e820();
 	test_plan_sizes();
 	test_plan_limits();
+	test_plan_ranges();
 	test_params_synthetic();
 	test_params_rejections();
 	test_paging();

@@ -125,3 +125,54 @@ uint64_t npt_translate(const struct npt *n, uint64_t gpa)
 
 	return pa == PT_NOT_MAPPED ? NPT_NONE : pa;
 }
+
+int npt_map_foreign(struct npt *n, uint64_t gpa, uint64_t hpa, uint64_t size, bool uncached)
+{
+	struct pt_ops ops = ops_for(n);
+	uint64_t flags = PTE_RW | PTE_US | (uncached ? PTE_PCD | PTE_PWT : 0);
+
+	if ((gpa | hpa | size) & (SIZE_4K - 1) || gpa + size < gpa)
+		return -EINVAL;
+	return pt_map(&ops, n->root_pa, gpa, hpa, size, flags, true);
+}
+
+int npt_unmap_foreign(struct npt *n, uint64_t gpa, uint64_t size)
+{
+	struct pt_ops ops = ops_for(n);
+
+	if ((gpa | size) & (SIZE_4K - 1) || gpa + size < gpa)
+		return -EINVAL;
+	for (uint64_t a = gpa; a < gpa + size; a += SIZE_4K) {
+		uint64_t flags;
+		if (pt_lookup(&ops, n->root_pa, a, &flags) != PT_NOT_MAPPED &&
+		    (flags & PTE_OWNED))
+			return -EBUSY;
+	}
+	return pt_unmap(&ops, n->root_pa, gpa, size);
+}
+
+struct extent {
+	uint64_t lo, hi;
+};
+
+static void owned_extent_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t size,
+			      uint64_t flags)
+{
+	struct extent *e = ctx;
+
+	(void)va;
+	if (!(flags & PTE_OWNED))
+		return;
+	e->lo = MIN(e->lo, pa);
+	e->hi = MAX(e->hi, pa + size);
+}
+
+void npt_owned_extent(const struct npt *n, uint64_t *lo, uint64_t *hi)
+{
+	struct pt_ops ops = ops_for((struct npt *)n);
+	struct extent e = { UINT64_MAX, 0 };
+
+	pt_for_each_leaf(&ops, n->root_pa, owned_extent_leaf, &e);
+	*lo = e.lo;
+	*hi = e.hi;
+}

@@ -85,6 +85,11 @@ static void panic_begin(void)
 	}
 }
 
+void machine_stop_others(void)
+{
+	panic_begin();
+}
+
 static void print_address(const char *indent, uint64_t addr)
 {
 	uint64_t off;

@@ -9,9 +9,11 @@
  *     so say so in one line and halt.
  *  4. ACPI tables, read through boot.S's early map (first 4 GiB).
  *  5. Free memory = usable RAM minus firmware areas, the image, modules;
- *     then the final page tables and the page pool.
+ *     dom0's identity-mapped RAM is carved out of it (if there is a dom0
+ *     module); then the final page tables and the page pool.
  *  6. Guarded stacks for the boot CPU, then APIC, clock, timer, SVM.
  *  7. The APs, an IPI round trip to each, and the ready line.
+ *  8. dom0 (docs/dom0.md), then the static domains of the other modules.
  */
 #include <stdint.h>
 #include "hv/acpi.h"
@@ -29,6 +31,8 @@
 #include "hv/schedule.h"
 #include "hv/static_domains.h"
 #include "hv/console_input.h"
+#include "hv/dom0.h"
+#include "x86/host_power.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
 #include "x86/debug_fault.h"
@@ -146,6 +150,8 @@ static __attribute__((noreturn)) void boot_continue(void)
 	schedule_init(cpus, options.sched_stats_ms);
 	console_input_init(&acpi_info);
 	debug_fault_raise(options.debug_fault, options.debug_fault_cpu);
+	host_power_init(&acpi_info);
+	dom0_start(&boot_info, &acpi_info, &options, cpus);
 	if (boot_info.nr_modules)
 		log_info("static domains: %u of %u modules started",
 			 static_domains_start(&boot_info), boot_info.nr_modules);
@@ -170,6 +176,7 @@ void x86_boot_main(uint32_t magic, uint64_t mbi_phys)
 		cannot_start("this CPU lacks %s", missing);
 	read_acpi();
 	unsigned nr_free = find_free_memory(free, ARRAY_SIZE(free));
+	dom0_carve(&boot_info, &options, free, &nr_free, ARRAY_SIZE(free));
 	paging_init(&boot_info, free, nr_free);
 	smp_move_bsp_stack(boot_continue);
 }

@@ -53,6 +53,12 @@ struct acpi_info {
 	uint32_t pm_timer_port;          /* 0: none */
 	bool pm_timer_32bit;
 	uint32_t fadt_flags;
+	uint16_t pm1a_cnt_port, pm1b_cnt_port;  /* 0: none */
+	uint16_t reset_port;             /* FADT reset register in I/O space, 0: none */
+	uint8_t reset_value;
+	uint64_t dsdt_address;
+	bool has_s5;                     /* the DSDT's \\_S5 package was found */
+	uint8_t s5_slp_typ_a, s5_slp_typ_b;
 	bool has_hpet;
 	uint64_t hpet_address;
 	bool has_mcfg;
@@ -76,6 +82,14 @@ typedef const void *(*acpi_map_fn)(uint64_t pa, size_t len, void *ctx);
  */
 int acpi_parse(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 	       struct acpi_info *out, const char **why);
+
+/*
+ * Finds the \\_S5 package in a DSDT (len bytes, header included) and its
+ * first two values, SLP_TYPa and SLP_TYPb (ACPI 6.4, 7.4.2). Only the
+ * usual constant form is understood: Name (_S5, Package () { a, b, ... }).
+ * 0 or -ENOENT.
+ */
+int acpi_find_s5(const uint8_t *dsdt, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b);
 
 /* The global system interrupt of ISA IRQ irq (its override, or irq). */
 uint32_t acpi_isa_irq_gsi(const struct acpi_info *info, uint8_t irq);

@@ -48,7 +48,15 @@ struct hv_options {
 	enum debug_fault debug_fault;
 	unsigned debug_fault_cpu;
 	unsigned sched_stats_ms;        /* 0: off; else print accounting */
+	uint64_t dom0_mem;              /* bytes of identity-mapped dom0 RAM */
+	unsigned dom0_vcpus;            /* capped at the host's CPUs */
+	bool dom0_crash_reboot;         /* dom0 crash: reset the host, not halt */
 };
+
+#define DOM0_MEM_DEFAULT   (512ull << 20)
+#define DOM0_MEM_MIN       (16ull << 20)
+#define DOM0_MEM_MAX       (1ull << 40)
+#define DOM0_VCPUS_DEFAULT 2
 
 /*
  * Parses the hypervisor command line into opt (which holds defaults on

@@ -151,6 +151,22 @@ int linux_boot_plan(const struct linux_boot_image *img,
 		    const struct linux_boot_plan_input *in,
 		    struct linux_boot_plan *plan, const char **why);
 
+/* A range of guest RAM, [start, end). */
+struct linux_boot_ram {
+	uint64_t start, end;
+};
+
+/*
+ * The same placement for a guest whose RAM is ram[0..nr_ram) (sorted,
+ * disjoint; in->mem_size and hole_start are ignored): dom0, whose RAM is
+ * the host's (platform/linux_boot_ranges.c). The plan's map is left empty
+ * for the caller to fill. 0, -EINVAL or -ENOSPC with *why.
+ */
+int linux_boot_plan_ranges(const struct linux_boot_image *img,
+			   const struct linux_boot_plan_input *in,
+			   const struct linux_boot_ram *ram, size_t nr_ram,
+			   struct linux_boot_plan *plan, const char **why);
+
 /* Bytes of the GDT page plus page tables mapping map_size bytes 1:1. */
 uint64_t linux_boot_paging_size(uint64_t map_size);
 

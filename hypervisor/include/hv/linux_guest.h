@@ -28,6 +28,9 @@ int linux_platform_create(struct domain *d);
 void linux_platform_destroy(struct domain *d);
 /* Console input for the guest's ttyS0, buffered (1 KiB) until the UART
  * has room. Returns the bytes taken; beyond the buffer they are dropped. */
+/* Delivers an MSI message to d's vCPUs as the platform's devices do
+ * (forwarded physical interrupts of dom0's devices). Any context. */
+void linux_platform_msi(struct domain *d, uint64_t address, uint32_t data);
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len);
 
 #endif

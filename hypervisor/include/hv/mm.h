@@ -22,4 +22,8 @@ uint64_t virt_to_phys(const void *va);
 void mm_init_pool(const struct phys_range *free, unsigned nr_free,
 		  uint8_t *state, uint64_t nr_frames);
 
+/* Adds the whole pages of [start, end), which nothing uses any more (a
+ * loaded module), to the pool. Returns the pages added. */
+uint64_t mm_add_free_range(uint64_t start, uint64_t end);
+
 #endif

@@ -24,4 +24,11 @@ void panic(const char *fmt, ...);
 
 bool panic_in_progress(void);
 
+/*
+ * Stops every other CPU as a panic does (without a report): for an orderly
+ * end of the machine (dom0 powered off, rebooted, crashed). The caller
+ * then prints its last line and powers off, resets or halts.
+ */
+void machine_stop_others(void);
+
 #endif

@@ -65,6 +65,30 @@ void virt_domain_destroy(struct domain *d)
 	d->iopm_pa = d->msrpm_pa = 0;
 }
 
+void virt_domain_pio_intercept(struct domain *d, uint32_t port, uint32_t count,
+			       bool intercept)
+{
+	uint8_t *pm = phys_to_virt(d->iopm_pa);
+
+	for (uint32_t p = port; p < port + count && p <= 0xffff; p++) {
+		if (intercept)
+			pm[p / 8] |= (uint8_t)(1u << (p % 8));
+		else
+			pm[p / 8] &= (uint8_t)~(1u << (p % 8));
+	}
+}
+
+void virt_domain_flush_npt(struct domain *d)
+{
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		if (!v)
+			continue;
+		__atomic_store_n(&v->arch.asid_cpu, -1, __ATOMIC_RELEASE);
+		vcpu_kick(v);
+	}
+}
+
 void virt_get_guest_mode(struct vcpu *v, struct virt_guest_mode *m)
 {
 	const struct vmcb_save *s = &v->arch.vmcb->save;

@@ -17,6 +17,7 @@
 #define X86_NPT_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
 #define NPT_NONE UINT64_MAX
 
@@ -32,6 +33,21 @@ uint64_t npt_destroy(struct npt *n);
 /* Allocates zeroed RAM for [gpa, gpa + size) (4 KiB aligned) and maps it.
  * 0 or -ENOMEM (what was mapped stays owned; npt_destroy frees it). */
 int npt_populate(struct npt *n, uint64_t gpa, uint64_t size);
+/*
+ * Maps host-physical [hpa, hpa + size) at gpa without owning it (dom0's
+ * identity-mapped RAM and its devices' BARs: destroying the tables leaves
+ * those pages alone). uncached: device memory (PCD|PWT in the nested
+ * entry). 4 KiB aligned. 0, -EINVAL or -ENOMEM.
+ */
+int npt_map_foreign(struct npt *n, uint64_t gpa, uint64_t hpa, uint64_t size, bool uncached);
+/* Removes the mappings of [gpa, gpa + size) that npt_map_foreign made
+ * (owned pages there are a caller bug: -EBUSY, nothing changed). The
+ * caller flushes the guest's TLB (all its vCPUs). */
+int npt_unmap_foreign(struct npt *n, uint64_t gpa, uint64_t size);
+/* Lowest and highest+1 host-physical address of the pages n owns
+ * (*lo > *hi when it owns none). */
+void npt_owned_extent(const struct npt *n, uint64_t *lo, uint64_t *hi);
+
 /* Host-physical address of gpa, or NPT_NONE if not mapped. */
 uint64_t npt_translate(const struct npt *n, uint64_t gpa);
 

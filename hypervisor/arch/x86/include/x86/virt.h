@@ -87,5 +87,13 @@ void virt_get_guest_mode(struct vcpu *v, struct virt_guest_mode *m);
 struct domain;
 int virt_domain_create(struct domain *d);
 void virt_domain_destroy(struct domain *d);
+/* Lets the domain reach ports [port, port + count) directly (false) or
+ * intercepts them (true, the default). dom0 only: its passed-through
+ * devices (APM vol. 2, 15.10.1). */
+void virt_domain_pio_intercept(struct domain *d, uint32_t port, uint32_t count,
+			       bool intercept);
+/* After the domain's nested page tables lost mappings: every vCPU takes
+ * a fresh ASID at its next entry (a TLB flush), running ones are kicked. */
+void virt_domain_flush_npt(struct domain *d);
 
 #endif
