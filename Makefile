@@ -14,6 +14,11 @@ CPUS ?= 2
 MEM ?= 1G
 # Extra hypervisor command-line options for `make run`, e.g. OPTS=loglevel=debug
 OPTS ?=
+# `make run`: the host port forwarded to muxd's API in dom0 (0: none), and
+# dom0's data disk (created empty when missing, kept across runs)
+PORT ?= 8080
+DISK ?= $(BUILD)/dom0-disk.img
+DISK_SIZE ?= 8G
 
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow \
@@ -56,7 +61,8 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory $(DOM0_IMAGE_TARGET)
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.iso
-	ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
+	PORT=$(PORT) DISK=$(DISK) DISK_SIZE=$(DISK_SIZE) \
+		ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-image.sh BUILD_DIR - builds dom0's kernel and initramfs:
 #   BUILD_DIR/dom0/bzImage            the Linux guest image's kernel (Debian's)
-#   BUILD_DIR/dom0/initramfs.cpio.gz  the guest initramfs + dom0's archive
+#   BUILD_DIR/dom0/initramfs.cpio.gz  the guest initramfs + dom0's archive,
+#                                     as ONE zstd stream (see below)
 #   BUILD_DIR/dom0/kernel-version     e.g. 6.1.0-56-amd64
 # dom0's archive, unpacked by the kernel over the guest's (docs/dom0-image.md):
 #   rootfs/ (/init and /usr/lib/dom0), the modules of modules.txt,
@@ -70,7 +71,9 @@ tree_hash() {
   (cd "$1" && find . -printf '%y %m %P %l\n' | LC_ALL=C sort &&
     find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64
 }
-hash=$( { tree_hash "$root"; sha256sum < "$guest/initramfs.cpio.gz"; } | sha256sum | cut -c1-64)
+# The recipe counts too: how the archive is packed is part of the image.
+hash=$( { tree_hash "$root"; sha256sum < "$guest/initramfs.cpio.gz";
+  cat "$here/build-image.sh" "$recipe/pack-initramfs.sh" | sha256sum; } | sha256sum | cut -c1-64)
 cat > "$root/etc/dom0-release" <<REL
 image=${hash:0:12}
 kernel=$kver
@@ -85,8 +88,14 @@ if [ -f "$out/initramfs.cpio.gz" ] && [ "$(cat "$out/image-hash" 2>/dev/null)" =
   echo "build-image.sh: $out is up to date (image ${hash:0:12})"
   exit 0
 fi
+# GRUB gunzips a gzip module as it loads it (module2 without --nounzip)
+# and stops after the first gzip member, which would drop dom0's archive
+# from a concatenation of two. So the two cpio archives go into one zstd
+# stream, which GRUB passes on untouched and Linux unpacks (CONFIG_RD_ZSTD;
+# Linux finds the compression from the magic, not the file's name, which
+# is kept for the ISO's menu).
 "$recipe/pack-initramfs.sh" "$root" "$out/overlay.cpio.gz"
-cat "$guest/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/initramfs.cpio.gz.tmp"
+zcat "$guest/initramfs.cpio.gz" "$out/overlay.cpio.gz" | zstd -q -T0 -9 > "$out/initramfs.cpio.gz.tmp"
 mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
 rm -f "$out/overlay.cpio.gz"
 echo "$hash" > "$out/image-hash"
