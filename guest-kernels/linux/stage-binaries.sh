@@ -12,11 +12,20 @@ set -euo pipefail
 
 root=$1; shift
 
-# The paths of the shared objects FILE loads, the dynamic loader included.
+# The paths of the shared objects FILE loads, the dynamic loader included;
+# none for a statically linked program (muxctl).
 libraries() {
-  ldd "$1" | awk '
+  local out
+  if ! out=$(LC_ALL=C ldd "$1" 2>&1); then
+    case $out in *"not a dynamic executable"*) return 0 ;; esac
+    echo "$out" >&2
+    return 1
+  fi
+  echo "$out" | awk '
+    $2 == "=>" && $3 == "not" { print "missing library " $1 > "/dev/stderr"; bad = 1 }
     $2 == "=>" && $3 ~ /^\// { print $3; next }
-    $1 ~ /^\// { print $1 }'
+    $1 ~ /^\// { print $1 }
+    END { exit bad }'
 }
 
 # Copies SRC to ROOT/DEST, following symlinks (library names are links).
