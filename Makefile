@@ -14,6 +14,12 @@ CPUS ?= 2
 MEM ?= 1G
 # Extra hypervisor command-line options for `make run`, e.g. OPTS=loglevel=debug
 OPTS ?=
+# `make run`: the host port forwarded to dom0's API port (QEMU user
+# networking on dom0's virtio-net NIC), and dom0's virtio-blk disk (a
+# sparse raw file, created on first use, kept across runs).
+API_PORT ?= 8080
+DOM0_API_PORT ?= 8080
+DOM0_DISK ?= $(BUILD)/dom0-disk.raw
 
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow \
@@ -50,7 +56,8 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory $(DOM0_IMAGE_TARGET)
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.iso
-	ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
+	API_PORT=$(API_PORT) DOM0_API_PORT=$(DOM0_API_PORT) DOM0_DISK=$(DOM0_DISK) \
+		ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
 
 clean:
 	rm -rf $(BUILD)
