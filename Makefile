@@ -14,11 +14,12 @@ CPUS ?= 2
 MEM ?= 1G
 # Extra hypervisor command-line options for `make run`, e.g. OPTS=loglevel=debug
 OPTS ?=
-# `make run`: the host port forwarded to muxd's API in dom0 (0: none), and
-# dom0's data disk (created empty when missing, kept across runs)
-PORT ?= 8080
-DISK ?= $(BUILD)/dom0-disk.img
-DISK_SIZE ?= 8G
+# `make run`: the host port forwarded to muxd's API port in dom0 (QEMU user
+# networking on dom0's virtio-net NIC; 0: none), and dom0's virtio-blk data
+# disk (a sparse raw file, created empty when missing, kept across runs).
+API_PORT ?= 8080
+DOM0_DISK ?= $(BUILD)/dom0-disk.img
+DOM0_DISK_SIZE ?= 8G
 
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow \
@@ -61,7 +62,7 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory $(DOM0_IMAGE_TARGET)
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.iso
-	PORT=$(PORT) DISK=$(DISK) DISK_SIZE=$(DISK_SIZE) \
+	API_PORT=$(API_PORT) DOM0_DISK=$(DOM0_DISK) DOM0_DISK_SIZE=$(DOM0_DISK_SIZE) \
 		ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
 
 clean:

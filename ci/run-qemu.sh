@@ -4,18 +4,19 @@
 # QEMU's user network (its DHCP gives dom0 10.0.2.15) and a virtio-blk-pci
 # data disk. Usage: run-qemu.sh ISO CPUS MEM [HYPERVISOR-OPTIONS]
 # Environment:
-#   PORT=8080        host port (on 127.0.0.1) forwarded to muxd's API port
+#   API_PORT=8080    host port (on 127.0.0.1) forwarded to muxd's API port
 #                    in dom0 (8080); 0: no forward
-#   DISK=build/dom0-disk.img   dom0's data disk, a raw image; created
-#                    (sparse, DISK_SIZE) when missing, kept across runs
-#   DISK_SIZE=8G     size of a disk created here
+#   DOM0_DISK=build/dom0-disk.img   dom0's data disk, a raw image; created
+#                    (sparse, DOM0_DISK_SIZE) when missing, kept across runs
+#   DOM0_DISK_SIZE=8G   size of a disk created here
+# See docs/dom0-image.md (what dom0 does with them) and docs/dom0.md.
 # QEMU's own keys: Ctrl-A X quits, Ctrl-A C switches to the QEMU monitor.
 # A reboot in dom0 resets the whole machine, which boots again.
 set -euo pipefail
 iso=$1 cpus=$2 mem=$3 opts=${4:-}
-port=${PORT:-8080}
-disk=${DISK:-build/dom0-disk.img}
-disk_size=${DISK_SIZE:-8G}
+port=${API_PORT:-8080}
+disk=${DOM0_DISK:-$(dirname "$iso")/dom0-disk.img}
+disk_size=${DOM0_DISK_SIZE:-8G}
 guest_port=8080   # muxd.port in dom0 (dom0/image/rootfs/init)
 
 if [ -n "$opts" ]; then

@@ -216,7 +216,7 @@ def main():
     if os.path.exists(DISK):
         os.remove(DISK)
     port = free_port()
-    env = dict(os.environ, PORT=str(port), DISK=DISK, DISK_SIZE="1G")
+    env = dict(os.environ, API_PORT=str(port), DOM0_DISK=DISK, DOM0_DISK_SIZE="1G")
     os.environ.update(env)   # run-qemu.sh reads them; Qemu inherits the environment
     nonce = secrets.token_hex(8)
     customer = f"dom0-image-{nonce}"
