@@ -14,6 +14,12 @@ CPUS ?= 2
 MEM ?= 1G
 # Extra hypervisor command-line options for `make run`, e.g. OPTS=loglevel=debug
 OPTS ?=
+# `make run`: the host port forwarded to muxd's API port in dom0 (QEMU user
+# networking on dom0's virtio-net NIC; 0: none), and dom0's virtio-blk data
+# disk (a sparse raw file, created empty when missing, kept across runs).
+API_PORT ?= 8080
+DOM0_DISK ?= $(BUILD)/dom0-disk.img
+DOM0_DISK_SIZE ?= 8G
 
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow \
@@ -29,9 +35,15 @@ UNIT_TESTS :=
 
 .DEFAULT_GOAL := all
 
+# The ISO carries dom0's image (dom0/image/image.mk); hypervisor.mk reads
+# these when it is included, so they are set first.
+DOM0_IMAGE_DIR := $(BUILD)/dom0
+DOM0_IMAGE_TARGET := dom0-image
+
 include hypervisor/hypervisor.mk
 -include guest-kernels/guest-kernels.mk
 -include dom0/dom0.mk
+-include dom0/image/image.mk
 
 .PHONY: all unit-tests deps test run clean
 all: $(ALL)
@@ -50,7 +62,8 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory $(DOM0_IMAGE_TARGET)
 	@$(MAKE) --no-print-directory $(BUILD)/muxvisor.iso
-	ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
+	API_PORT=$(API_PORT) DOM0_DISK=$(DOM0_DISK) DOM0_DISK_SIZE=$(DOM0_DISK_SIZE) \
+		ci/run-qemu.sh $(BUILD)/muxvisor.iso $(CPUS) $(MEM) "$(OPTS)"
 
 clean:
 	rm -rf $(BUILD)

@@ -9,8 +9,9 @@ Debian's KVM, nested in QEMU TCG exactly as Muxvisor runs.
 The L1 initramfs is the guest initramfs with one more cpio archive appended
 (the kernel unpacks both): Debian's ccp, irqbypass, kvm and kvm_amd (same
 kernel package, so they match), the host's qemu-system-x86_64 with the
-shared libraries ldd names and the firmware it loads, the L2 kernel and
-initramfs, and linux_kvm_side_l1.sh, which L1 runs as its muxrun command.
+shared libraries ldd names (guest-kernels/linux/stage-binaries.sh) and the
+firmware it loads, the L2 kernel and initramfs, and linux_kvm_side_l1.sh,
+which L1 runs as its muxrun command.
 
 Figures, all taken on this side from console-line arrival times (the guest's
 clock is not trusted across two levels of emulation):
@@ -53,23 +54,9 @@ def build_guest():
                    stdout=sys.stderr, check=True)
 
 
-def shared_libraries(binary):
-    """Paths of the shared objects binary loads, as ldd resolves them here."""
-    out = subprocess.run(["ldd", binary], capture_output=True, text=True,
-                         check=True).stdout
-    libs = []
-    for line in out.splitlines():
-        words = line.split()
-        if "=>" in words and words[words.index("=>") + 1].startswith("/"):
-            libs.append(words[words.index("=>") + 1])
-        elif words and words[0].startswith("/"):
-            libs.append(words[0])  # the dynamic loader itself
-    return libs
-
-
 def copy_into(root, path):
-    """Copies a host file or directory to the same path under root,
-    following symlinks (Debian's firmware names are links)."""
+    """Copies a host file or directory (firmware) to the same path under
+    root, following symlinks (Debian's firmware names are links)."""
     dest = root + path
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     if os.path.isdir(path):
@@ -94,7 +81,8 @@ def build_l1(l2):
     subprocess.run([os.path.join(RECIPE, "stage-modules.sh"),
                     os.path.join(GUEST, "kernel-tree"), root, "50-kvm", *KVM_MODULES],
                    check=True)
-    for path in [QEMU, *shared_libraries(QEMU), *FIRMWARE]:
+    subprocess.run([os.path.join(RECIPE, "stage-binaries.sh"), root, QEMU], check=True)
+    for path in FIRMWARE:
         copy_into(root, path)
     for f in ("bzImage", "initramfs.cpio.gz"):
         shutil.copy(os.path.join(GUEST, f), os.path.join(root, "l2", f))

@@ -5,9 +5,21 @@
  *
  * dom0 owns the device, so most of its configuration space passes through
  * untouched. What the hypervisor must see or hide:
- *   - the command register and the BARs: written through, then the owner
- *     (domain/dom0_pci.c) re-reads them and moves dom0's 1:1 mappings of
- *     the BARs (a BAR is mapped only while memory decoding is on);
+ *   - the BARs and the command register's decode bits (I/O, memory) are
+ *     a shadow: dom0 reads back what it wrote, and sizing a BAR (all ones
+ *     written, the size read back) never reaches the hardware. The
+ *     hardware follows lazily (sync_decode): while no BAR moves, its
+ *     decoding stays as it is even when dom0 turns decoding off (as
+ *     Linux does around each BAR it sizes), so dom0's PCI enumeration
+ *     does not change the physical address map at all (which, besides
+ *     being cheaper, avoids a QEMU 7.2 TCG race: a memory-map change on
+ *     one CPU can misroute another CPU's MMIO access). When dom0 has
+ *     moved a BAR, the hardware's decoding goes off; when dom0 turns
+ *     decoding on, the BARs are written and decoding follows dom0's bits,
+ *     except for a BAR the owner refuses (over the hypervisor's memory,
+ *     ports or interrupt controllers, ops->bar_allowed): that decode type
+ *     stays off in the hardware. The owner (domain/dom0_pci.c) then moves
+ *     dom0's 1:1 mappings of the BARs (ops->bars_changed);
  *   - the expansion ROM BAR: hidden (reads 0, writes dropped): a ROM would
  *     need its own mapping and dom0 has no use for it;
  *   - MSI: the address and data registers are a shadow dom0 writes; the
@@ -18,8 +30,9 @@
  *     pages are not mapped) and land in the shadow table here. Its
  *     capability's control register (enable, function mask) passes
  *     through; the table size reads at most PCI_PASS_MSIX_MAX entries.
- *   - bridges (class 06) are read-only: the host bridge and the LPC
- *     bridge hold the platform's own configuration.
+ *   - bridges (class 06) and any function whose header is not type 0 are
+ *     read-only: the host bridge and the LPC bridge hold the platform's
+ *     own configuration.
  *
  * Locking: none here; the owner serialises calls per domain (dev_lock).
  */
@@ -37,8 +50,9 @@
 #define REG_ROM       0x30
 #define REG_CAP_PTR   0x34
 
-#define CMD_IO        0x0001
-#define CMD_MEM       0x0002
+#define CMD_IO        PCI_PASS_CMD_IO
+#define CMD_MEM       PCI_PASS_CMD_MEM
+#define CMD_DECODE    PCI_PASS_DECODE
 #define STATUS_CAPS   0x0010
 
 #define CAP_MSI       0x05
@@ -83,6 +97,7 @@ static unsigned size_bar(struct pci_pass_fn *f, unsigned i)
 		return 1;                         /* no BAR */
 	if (orig & BAR_IO) {
 		mask &= ~3u;
+		f->bar_wmask[i] = mask;
 		if (!(mask >> 16))
 			mask |= 0xffff0000u;      /* 16-bit I/O decoders */
 		b->io = true;
@@ -99,6 +114,9 @@ static unsigned size_bar(struct pci_pass_fn *f, unsigned i)
 	} else {
 		mask_hi = 0xffffffffu;
 	}
+	f->bar_wmask[i] = mask & ~0xfu;
+	if (b->mem64)
+		f->bar_wmask[i + 1] = mask_hi;
 	uint64_t m = (uint64_t)mask_hi << 32 | (mask & ~0xfu);
 	b->size = ~m + 1;
 	b->addr = (uint64_t)orig_hi << 32 | (orig & ~0xfu);
@@ -159,7 +177,7 @@ int pci_pass_probe(struct pci_pass_fn *f, uint8_t bus, uint8_t dev, uint8_t fn,
 	f->device = (uint16_t)(id >> 16);
 	f->class_code = rd(f, REG_CLASS, 4) >> 8;
 	f->header_type = rd(f, REG_HEADER, 1) & 0x7f;
-	f->read_only = (f->class_code >> 16) == 0x06;
+	f->read_only = (f->class_code >> 16) == 0x06 || !is_type0(f);
 	for (unsigned i = 0; i < PCI_PASS_MSIX_MAX; i++)
 		f->msix[i].ctrl = 1;                    /* masked at reset */
 	if (is_type0(f)) {
@@ -168,6 +186,9 @@ int pci_pass_probe(struct pci_pass_fn *f, uint8_t bus, uint8_t dev, uint8_t fn,
 		for (unsigned i = 0; i < PCI_PASS_BARS;)
 			i += size_bar(f, i);
 		wr(f, REG_COMMAND, 2, cmd);
+		for (unsigned i = 0; i < PCI_PASS_BARS; i++)
+			f->bar_reg[i] = rd(f, REG_BAR0 + 4 * i, 4);
+		f->cmd_decode = (uint16_t)(cmd & CMD_DECODE);
 	}
 	find_caps(f);
 	if (f->msix_cap && (f->msix_bar >= PCI_PASS_BARS || !f->bar[f->msix_bar].size ||
@@ -214,6 +235,10 @@ static uint8_t read_byte(struct pci_pass_fn *f, unsigned reg, uint8_t hw)
 {
 	if (is_type0(f) && reg >= REG_ROM && reg < REG_ROM + 4)
 		return 0;
+	if (is_type0(f) && reg >= REG_BAR0 && reg < REG_BAR_END)
+		return (uint8_t)(f->bar_reg[(reg - REG_BAR0) / 4] >> (8 * (reg % 4)));
+	if (is_type0(f) && reg == REG_COMMAND)
+		return (uint8_t)((hw & ~CMD_DECODE) | f->cmd_decode);
 	if (f->msi_cap) {
 		unsigned s = f->msi_cap + 4u;
 		if (reg >= s && reg < s + msi_shadow_len(f))
@@ -243,6 +268,106 @@ uint32_t pci_pass_cfg_read(struct pci_pass_fn *f, unsigned reg, unsigned size)
 static bool overlaps(unsigned reg, unsigned size, unsigned s, unsigned e)
 {
 	return reg < e && s < reg + size;
+}
+
+/* ---- BARs and decoding (type 0 functions only) ---- */
+
+/* dom0 is sizing BAR i: every writable address bit set (in either half of
+ * a 64-bit BAR). Never an address a BAR may have: it is not passed on. */
+static bool bar_sizing(const struct pci_pass_fn *f, unsigned i)
+{
+	const uint32_t *r = f->bar_reg, *m = f->bar_wmask;
+
+	return (r[i] & m[i]) == m[i] ||
+	       (f->bar[i].mem64 && m[i + 1] && (r[i + 1] & m[i + 1]) == m[i + 1]);
+}
+
+/* The address dom0 gave BAR i. */
+static uint64_t bar_shadow_addr(const struct pci_pass_fn *f, unsigned i)
+{
+	uint64_t a = f->bar_reg[i] & f->bar_wmask[i];
+
+	if (f->bar[i].mem64)
+		a |= (uint64_t)(f->bar_reg[i + 1] & f->bar_wmask[i + 1]) << 32;
+	return a;
+}
+
+/* dom0 writes BAR registers: only their writable bits, into the shadow. */
+static void write_bars(struct pci_pass_fn *f, unsigned reg, unsigned size, uint32_t val)
+{
+	for (unsigned k = 0; k < size; k++) {
+		unsigned r = reg + k - REG_BAR0, j = r / 4, shift = 8 * (r % 4);
+		uint32_t m = f->bar_wmask[j] & (0xffu << shift);
+
+		f->bar_reg[j] = (f->bar_reg[j] & ~m) | ((((val >> (8 * k)) & 0xffu) << shift) & m);
+	}
+}
+
+/* dom0 writes the command register (and, with a dword, the status
+ * register): everything but the decode bits reaches the hardware now. */
+static void write_command(struct pci_pass_fn *f, unsigned reg, unsigned size, uint32_t val)
+{
+	uint32_t hw = rd(f, REG_COMMAND, 2), cmd = (hw & ~CMD_DECODE) | f->cmd_decode;
+
+	for (unsigned k = 0; k < size; k++) {
+		uint32_t byte = (val >> (8 * k)) & 0xffu;
+		if (reg + k == REG_COMMAND)
+			cmd = (cmd & 0xff00u) | byte;
+		else if (reg + k == REG_COMMAND + 1)
+			cmd = (cmd & 0x00ffu) | byte << 8;
+	}
+	f->cmd_decode = (uint16_t)(cmd & CMD_DECODE);
+	wr(f, REG_COMMAND, 2, (cmd & ~CMD_DECODE) | (hw & CMD_DECODE));
+	if (reg == REG_COMMAND && size == 4)
+		wr(f, REG_STATUS, 2, val >> 16);       /* its bits are write-1-to-clear */
+}
+
+/*
+ * Brings the hardware's BARs and decoding in line with dom0's shadow:
+ *   - a BAR dom0 moved (not one it is sizing): decoding off, so that the
+ *     device never answers at a stale or half-written address;
+ *   - dom0's decoding on: the moved BARs are written, then each decode
+ *     type dom0 asks for is turned on unless one of its BARs is being
+ *     sized or is refused by the owner;
+ *   - otherwise the hardware's decoding is left as it is.
+ * Tells the owner when the hardware changed.
+ */
+static void sync_decode(struct pci_pass_fn *f)
+{
+	uint32_t hw = rd(f, REG_COMMAND, 2), cur = hw & CMD_DECODE, want = cur;
+	bool moved = false;
+
+	for (unsigned i = 0; i < PCI_PASS_BARS; i++)
+		if (f->bar[i].size && !bar_sizing(f, i) && bar_shadow_addr(f, i) != f->bar[i].addr)
+			moved = true;
+	if (moved) {
+		want = 0;
+		if (cur)
+			wr(f, REG_COMMAND, 2, hw & ~CMD_DECODE);
+		cur = 0;
+	}
+	if (f->cmd_decode) {
+		for (unsigned i = 0; moved && i < PCI_PASS_BARS; i++) {   /* decoding is off */
+			if (!f->bar[i].size || bar_sizing(f, i))
+				continue;
+			wr(f, REG_BAR0 + 4 * i, 4, f->bar_reg[i]);
+			if (f->bar[i].mem64)
+				wr(f, REG_BAR0 + 4 * i + 4, 4, f->bar_reg[i + 1]);
+		}
+		reread_bars(f);
+		want = f->cmd_decode;
+		for (unsigned i = 0; i < PCI_PASS_BARS; i++) {
+			const struct pci_pass_bar *b = &f->bar[i];
+			uint32_t bit = b->io ? CMD_IO : CMD_MEM;
+			if (b->size && (want & bit) &&
+			    (bar_sizing(f, i) || !f->ops->bar_allowed(f->ctx, f, b)))
+				want &= ~bit;
+		}
+	}
+	if (want != cur)
+		wr(f, REG_COMMAND, 2, (hw & ~CMD_DECODE) | want);
+	if (want != (hw & CMD_DECODE) || moved)
+		f->ops->bars_changed(f->ctx, f);
 }
 
 /* A write touching MSI's control word: MME forced to one vector. */
@@ -280,12 +405,17 @@ void pci_pass_cfg_write(struct pci_pass_fn *f, unsigned reg, unsigned size, uint
 		f->ops->msi_changed(f->ctx, f, -1);
 		return;
 	}
-	wr(f, reg, size, val);
-	if (is_type0(f) && (overlaps(reg, size, REG_BAR0, REG_BAR_END) ||
-			    overlaps(reg, size, REG_COMMAND, REG_COMMAND + 2))) {
-		reread_bars(f);
-		f->ops->bars_changed(f->ctx, f);
+	if (overlaps(reg, size, REG_BAR0, REG_BAR_END)) {
+		write_bars(f, reg, size, val);
+		sync_decode(f);
+		return;
 	}
+	if (overlaps(reg, size, REG_COMMAND, REG_COMMAND + 2)) {
+		write_command(f, reg, size, val);
+		sync_decode(f);
+		return;
+	}
+	wr(f, reg, size, val);
 }
 
 /* ---- the MSI-X table (16 bytes an entry: address, upper address,

@@ -39,42 +39,6 @@ static bool crash_reboot;
 /* dom0 is built once, from its modules (a dom0 reboot resets the host). */
 static struct hv_image kernel_image, initrd_image;
 
-static bool first_word_is_dom0(const char *line)
-{
-	struct cmdline_token t;
-
-	return cmdline_next(&line, &t) && cmdline_key_is(&t, "dom0") && !t.value;
-}
-
-static bool is_dom0_initrd(const char *line)
-{
-	struct cmdline_token t;
-
-	return cmdline_next(&line, &t) && cmdline_key_is(&t, "initrd") && t.value &&
-	       t.value_len == 4 && strncmp(t.value, "dom0", 4) == 0;
-}
-
-bool dom0_module_line(const char *line)
-{
-	return first_word_is_dom0(line) || is_dom0_initrd(line);
-}
-
-int dom0_kernel_module(const struct boot_info *bi)
-{
-	for (unsigned i = 0; i < bi->nr_modules; i++)
-		if (first_word_is_dom0(bi->modules[i].cmdline))
-			return (int)i;
-	return -1;
-}
-
-static int dom0_initrd_module(const struct boot_info *bi)
-{
-	for (unsigned i = 0; i < bi->nr_modules; i++)
-		if (is_dom0_initrd(bi->modules[i].cmdline))
-			return (int)i;
-	return -1;
-}
-
 void dom0_carve(const struct boot_info *bi, const struct hv_options *opt,
 		struct phys_range *free, unsigned *nr_free, unsigned max_free)
 {
@@ -138,7 +102,18 @@ void dom0_acpi_config(struct acpi_build_config *c)
 
 /* ---- life ---- */
 
-struct domain *dom0_start(const struct boot_info *bi, const struct acpi_info *acpi,
+void dom0_probe_devices(const struct boot_info *bi, const struct acpi_info *acpi)
+{
+	int err;
+
+	if (dom0_kernel_module(bi) < 0 || !layout.nr_ram)
+		return;
+	err = dom0_pci_init(bi, acpi);
+	if (err)
+		log_err("dom0: PCI passthrough unavailable (%d)", err);
+}
+
+struct domain *dom0_start(const struct boot_info *bi,
 			  const struct hv_options *opt, unsigned nr_cpus)
 {
 	int k = dom0_kernel_module(bi), r = dom0_initrd_module(bi), err;
@@ -172,9 +147,6 @@ struct domain *dom0_start(const struct boot_info *bi, const struct acpi_info *ac
 				  bi->modules[r].end - bi->modules[r].start);
 		cfg.initrd = &initrd_image;
 	}
-	err = dom0_pci_init(bi, acpi);
-	if (err)
-		log_err("dom0: PCI passthrough unavailable (%d)", err);
 	struct domain *d = domain_create(&cfg, &err);
 	if (!d || domain_start(d)) {
 		log_err("dom0: not started (%d)", err);

@@ -9,11 +9,14 @@
  * empty. A byte write to 0xCF9 with the reset bit is dom0 resetting the
  * machine: dom0 is stopped for a reboot, which resets the host.
  *
- * BARs: a memory BAR is mapped 1:1 in dom0's nested page tables while
- * memory decoding is on and the BAR lies clear of host RAM and of the
- * interrupt controllers' range (0xFEC00000-0xFEFFFFFF); when dom0 moves
- * it, the old mapping goes (with a TLB flush of dom0) and the new one
- * comes. The pages of an MSI-X table are left out: dom0's accesses there
+ * BARs: the hardware decodes a BAR only where bar_allowed() says: a
+ * memory BAR clear of host RAM, of the first MiB and of the interrupt
+ * controllers' range (0xFEC00000-0xFEFFFFFF), an I/O BAR clear of the
+ * ports the hypervisor keeps (kept_ports[], the host's ACPI ports);
+ * elsewhere that decode type stays off in the hardware (pci_pass.c). A
+ * memory BAR is mapped 1:1 in dom0's nested page tables while the
+ * hardware decodes it and it is page aligned; when dom0 moves it, the
+ * old mapping goes (with a TLB flush of dom0) and the new one comes. The pages of an MSI-X table are left out: dom0's accesses there
  * fault and are emulated against the shadow table; other registers that
  * share those pages (often the PBA) are forwarded to the hardware.
  *
@@ -69,6 +72,7 @@ struct dom0_dev {
 	uint64_t msix_hw_pa;                 /* where msix_hw points */
 	uint8_t msix_vec[PCI_PASS_MSIX_MAX]; /* host vector per entry, 0: none */
 	uint8_t msi_vec;
+	bool refused_logged;                 /* bar_allowed() said no, logged */
 };
 
 struct binding {
@@ -86,6 +90,17 @@ static struct binding bindings[256];
 static uint32_t target_apic;
 static uint32_t cf8_latch;               /* dev_lock */
 static struct acpi_build_pci windows;
+
+/* The I/O ports the hypervisor keeps (dom0 traps there), besides the
+ * host's ACPI PM and reset registers (host_acpi). */
+static const struct { uint16_t port, count; } kept_ports[] = {
+	{ 0x20, 2 }, { 0xa0, 2 }, { 0x4d0, 2 },      /* PICs, ELCR */
+	{ 0x40, 4 }, { 0x61, 1 },                     /* PIT, its gate */
+	{ 0x70, 2 },                                  /* RTC: the hypervisor's clock */
+	{ 0x3f8, 8 },                                 /* COM1: the hypervisor's console */
+	{ 0xcf8, 8 },                                 /* PCI config, reset control */
+	{ ACPI_BUILD_DEFAULT_SLEEP_CTL_PORT, 3 },     /* dom0's emulated ACPI PM */
+};
 
 /* ---- hardware access for the filter ---- */
 
@@ -110,7 +125,7 @@ static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
 	return a < b + bn && b < a + an;
 }
 
-/* May [addr, addr + size) be mapped into dom0 as device memory? */
+/* May the hardware decode [addr, addr + size) as a device's memory? */
 static bool bar_placement_ok(uint64_t addr, uint64_t size)
 {
 	if (addr < MiB(1) || addr + size < addr || addr + size > (1ull << 46))
@@ -124,6 +139,39 @@ static bool bar_placement_ok(uint64_t addr, uint64_t size)
 			return false;
 	}
 	return true;
+}
+
+static bool overlaps_port(uint64_t port, uint64_t count, uint64_t kept, uint64_t kept_count)
+{
+	return kept_count && overlaps(port, count, kept, kept_count);
+}
+
+/* May the hardware decode I/O ports [port, port + count)? */
+static bool io_placement_ok(uint64_t port, uint64_t count)
+{
+	if (port + count > 0x10000)
+		return false;
+	for (unsigned i = 0; i < ARRAY_SIZE(kept_ports); i++)
+		if (overlaps_port(port, count, kept_ports[i].port, kept_ports[i].count))
+			return false;
+	return !overlaps_port(port, count, host_acpi->pm1a_cnt_port, 2) &&
+	       !overlaps_port(port, count, host_acpi->pm1b_cnt_port, 2) &&
+	       !overlaps_port(port, count, host_acpi->pm_timer_port, 4) &&
+	       !overlaps_port(port, count, host_acpi->reset_port, 1);
+}
+
+static bool bar_allowed(void *ctx, const struct pci_pass_fn *f, const struct pci_pass_bar *b)
+{
+	struct dom0_dev *dv = ctx;
+	bool ok = b->io ? io_placement_ok(b->addr, b->size) : bar_placement_ok(b->addr, b->size);
+
+	if (!ok && !dv->refused_logged) {
+		dv->refused_logged = true;
+		log_warn("dom0: %02x:%02x.%u: %s BAR at %#lx (%#lx bytes) overlaps what the "
+			 "hypervisor keeps; its %s decoding stays off", f->bus, f->dev, f->fn,
+			 b->io ? "I/O" : "memory", b->addr, b->size, b->io ? "I/O" : "memory");
+	}
+	return ok;
 }
 
 static uint64_t bar_pages(const struct pci_pass_bar *b)
@@ -187,7 +235,7 @@ static void bars_changed(void *ctx, struct pci_pass_fn *f)
 		if (want == NOT_MAPPED) {
 			if (decode)
 				log_warn("dom0: %02x:%02x.%u BAR%u at %#lx (%#lx bytes) not mapped: "
-					 "overlaps RAM or the APIC area", f->bus, f->dev, f->fn, i,
+					 "not page aligned or not allowed", f->bus, f->dev, f->fn, i,
 					 b->addr, b->size);
 			continue;
 		}
@@ -279,7 +327,7 @@ static void msi_changed(void *ctx, struct pci_pass_fn *f, int entry)
 }
 
 static const struct pci_pass_ops pass_ops = {
-	.hw_read = hw_read, .hw_write = hw_write,
+	.hw_read = hw_read, .hw_write = hw_write, .bar_allowed = bar_allowed,
 	.bars_changed = bars_changed, .msi_changed = msi_changed,
 };
 
@@ -484,18 +532,9 @@ void dom0_pci_windows(struct acpi_build_pci *pci)
 /* The ports dom0 reaches directly: all but the hypervisor's. */
 static void set_port_permissions(struct domain *d)
 {
-	const struct { uint16_t port, count; } kept[] = {
-		{ 0x20, 2 }, { 0xa0, 2 }, { 0x4d0, 2 },      /* PICs, ELCR */
-		{ 0x40, 4 }, { 0x61, 1 },                     /* PIT, its gate */
-		{ 0x70, 2 },                                  /* RTC: the hypervisor's clock */
-		{ 0x3f8, 8 },                                 /* COM1: emulated for dom0 */
-		{ 0xcf8, 8 },                                 /* PCI config, reset control */
-		{ ACPI_BUILD_DEFAULT_SLEEP_CTL_PORT, 3 },     /* dom0's emulated ACPI PM */
-	};
-
 	virt_domain_pio_intercept(d, 0, 0x10000, false);
-	for (unsigned i = 0; i < ARRAY_SIZE(kept); i++)
-		virt_domain_pio_intercept(d, kept[i].port, kept[i].count, true);
+	for (unsigned i = 0; i < ARRAY_SIZE(kept_ports); i++)
+		virt_domain_pio_intercept(d, kept_ports[i].port, kept_ports[i].count, true);
 	/* The host's ACPI PM registers the hypervisor uses (power-off, its
 	 * clock calibration, reset). */
 	if (host_acpi->pm1a_cnt_port)

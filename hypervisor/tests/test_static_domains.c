@@ -6,6 +6,7 @@
 #include "../core/cmdline.c"
 #include "../core/log_format.c"
 #include "../core/fmt.c"
+#include "../domain/dom0_modules.c"
 #include "../domain/static_domains.c"
 
 /* What static_domains.c calls besides the parser; never reached here. */

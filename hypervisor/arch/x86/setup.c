@@ -11,7 +11,8 @@
  *  5. Free memory = usable RAM minus firmware areas, the image, modules;
  *     dom0's identity-mapped RAM is carved out of it (if there is a dom0
  *     module); then the final page tables and the page pool.
- *  6. Guarded stacks for the boot CPU, then APIC, clock, timer, SVM.
+ *  6. Guarded stacks for the boot CPU, then APIC, clock, timer, SVM;
+ *     dom0's PCI functions are found and sized while no other CPU runs.
  *  7. The APs, an IPI round trip to each, and the ready line.
  *  8. dom0 (docs/dom0.md), then the static domains of the other modules.
  */
@@ -140,6 +141,7 @@ static __attribute__((noreturn)) void boot_continue(void)
 	if (smp_init_this_cpu(bsp))
 		panic("the boot CPU could not be set up");
 	bsp->boot_status = 2;
+	dom0_probe_devices(&boot_info, &acpi_info);
 
 	unsigned cpus = smp_boot_aps(&acpi_info, options.maxcpus);
 	unsigned silent = smp_ipi_selftest();
@@ -151,7 +153,7 @@ static __attribute__((noreturn)) void boot_continue(void)
 	console_input_init(&acpi_info);
 	debug_fault_raise(options.debug_fault, options.debug_fault_cpu);
 	host_power_init(&acpi_info);
-	dom0_start(&boot_info, &acpi_info, &options, cpus);
+	dom0_start(&boot_info, &options, cpus);
 	if (boot_info.nr_modules)
 		log_info("static domains: %u of %u modules started",
 			 static_domains_start(&boot_info), boot_info.nr_modules);

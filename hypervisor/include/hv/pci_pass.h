@@ -20,6 +20,10 @@ struct pci_pass_bar {
 	bool io, mem64;
 };
 
+#define PCI_PASS_CMD_IO    0x0001
+#define PCI_PASS_CMD_MEM   0x0002
+#define PCI_PASS_DECODE    (PCI_PASS_CMD_IO | PCI_PASS_CMD_MEM)
+
 /* An MSI-X table entry (PCI Local Bus 3.0, 6.8.2.6-9), as dom0 wrote it. */
 struct pci_pass_msix_entry {
 	uint32_t addr_lo, addr_hi, data, ctrl;   /* ctrl bit 0: masked */
@@ -30,7 +34,10 @@ struct pci_pass_fn;
 struct pci_pass_ops {
 	uint32_t (*hw_read)(void *ctx, unsigned reg, unsigned size);
 	void (*hw_write)(void *ctx, unsigned reg, unsigned size, uint32_t val);
-	/* The command register or a BAR changed: mappings follow. */
+	/* May the hardware decode BAR b at b->addr (not over the
+	 * hypervisor's memory, ports or interrupt controllers)? */
+	bool (*bar_allowed)(void *ctx, const struct pci_pass_fn *f, const struct pci_pass_bar *b);
+	/* The hardware's decoding or BAR addresses changed: mappings follow. */
 	void (*bars_changed)(void *ctx, struct pci_pass_fn *f);
 	/* MSI (entry -1) or MSI-X table entry `entry` changed in the shadow. */
 	void (*msi_changed)(void *ctx, struct pci_pass_fn *f, int entry);
@@ -43,6 +50,12 @@ struct pci_pass_fn {
 	uint8_t header_type;           /* bit 7 (multi-function) cleared */
 	bool read_only;                /* bridges: dom0's writes are dropped */
 	struct pci_pass_bar bar[PCI_PASS_BARS];
+	/* dom0's view of the BAR registers and of the command register's
+	 * decode bits (PCI_PASS_DECODE); the hardware follows them lazily
+	 * (see pci_pass.c). Writable bits of each BAR register. */
+	uint32_t bar_reg[PCI_PASS_BARS];
+	uint32_t bar_wmask[PCI_PASS_BARS];
+	uint16_t cmd_decode;
 	/* MSI: capability offset (0 none), 64-bit address capable, and the
 	 * shadow of its address and data registers (cap + 4 .. cap + 0xF). */
 	uint8_t msi_cap;
@@ -70,7 +83,7 @@ int pci_pass_probe(struct pci_pass_fn *f, uint8_t bus, uint8_t dev, uint8_t fn,
 uint32_t pci_pass_cfg_read(struct pci_pass_fn *f, unsigned reg, unsigned size);
 void pci_pass_cfg_write(struct pci_pass_fn *f, unsigned reg, unsigned size, uint32_t val);
 
-/* True if memory decoding is on (command register bit 1). */
+/* True if the hardware's memory decoding is on (command register bit 1). */
 bool pci_pass_mem_enabled(struct pci_pass_fn *f);
 /* True if MSI is enabled in hardware (its control register bit 0). */
 bool pci_pass_msi_enabled(struct pci_pass_fn *f);
