@@ -511,8 +511,12 @@ void domain_reboot(struct domain *d, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* A configuration that does not say (on_reboot left 0) restarts, as
+	 * every domain did before on_reboot existed. */
+	enum domain_stop_action action = d->cfg.on_reboot == DOMAIN_STOP_NONE ?
+					 DOMAIN_STOP_RESTART : d->cfg.on_reboot;
 	va_start(ap, fmt);
-	stop_va(d, DOMAIN_SHUTDOWN, d->cfg.on_reboot, MUXV_EV_REBOOTED, fmt, ap);
+	stop_va(d, DOMAIN_SHUTDOWN, action, MUXV_EV_REBOOTED, fmt, ap);
 	va_end(ap);
 }
 

@@ -90,7 +90,7 @@ struct domain_config {
 						  * Linux command line */
 	enum domain_stop_action on_poweroff;
 	enum domain_stop_action on_crash;
-	enum domain_stop_action on_reboot;
+	enum domain_stop_action on_reboot;      /* DOMAIN_STOP_NONE: restart */
 	unsigned boot_count;            /* restarts so far */
 };
 
