@@ -82,7 +82,9 @@ class Qemu:
                  binary="qemu-system-x86_64"):
         self._reset_log = tempfile.NamedTemporaryFile(prefix="qemu-reset-", suffix=".log",
                                                       delete=False).name
-        self.cmd = [binary] + list(args) + ["-d", "cpu_reset", "-D", self._reset_log]
+        self.cmd = [binary] + list(args)
+        if os.path.basename(binary).startswith("qemu-system"):
+            self.cmd += ["-d", "cpu_reset", "-D", self._reset_log]
         self.name, self.log = name, log
         self.proc = None
         self.started_at = None
