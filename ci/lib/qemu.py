@@ -11,7 +11,8 @@ reader thread splits it into lines, stamps each with the time.monotonic() at
 which it arrived (benchmarks time guest events from these stamps) and copies
 it to a log (stderr by default, which ci/run-tests.py keeps in
 build/test-logs/). QEMU's own stderr is inherited, so its warnings land in
-the same log.
+the same log. QEMU also logs CPU resets to a scratch file (`-d cpu_reset`),
+so that a machine that ends by itself says whether it was a triple fault.
 
 No QEMU outlives its test: leaving the `with` block, kill(), interpreter
 exit (atexit) and SIGTERM all kill it, and the kernel kills it with SIGKILL
@@ -27,6 +28,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -78,7 +80,11 @@ class Qemu:
 
     def __init__(self, args, name="qemu", log=sys.stderr,
                  binary="qemu-system-x86_64"):
+        self._reset_log = tempfile.NamedTemporaryFile(prefix="qemu-reset-", suffix=".log",
+                                                      delete=False).name
         self.cmd = [binary] + list(args)
+        if os.path.basename(binary).startswith("qemu-system"):
+            self.cmd += ["-d", "cpu_reset", "-D", self._reset_log]
         self.name, self.log = name, log
         self.proc = None
         self.started_at = None
@@ -114,6 +120,8 @@ class Qemu:
             self.proc.kill()
         self.proc.wait()
         _live.discard(self)
+        if os.path.exists(self._reset_log):
+            os.unlink(self._reset_log)
 
     def wait_exit(self, timeout):
         """Waits for QEMU to exit by itself (guest poweroff with -no-reboot);
@@ -161,6 +169,15 @@ class Qemu:
                   file=self.log, flush=True)
         self._queue.put((text, when))
 
+    def _why_exit(self):
+        """', triple fault' when QEMU logged one (the emulated machine reset
+        itself: with -no-reboot QEMU then exits with status 0)."""
+        try:
+            with open(self._reset_log, errors="replace") as f:
+                return ", triple fault" if "Triple fault" in f.read() else ""
+        except OSError:
+            return ""
+
     def readline(self, timeout):
         """Returns the next console line as (text, time), or None when none
         came within timeout seconds. Raises QemuError once QEMU has exited
@@ -174,7 +191,7 @@ class Qemu:
         if item is None:
             self._eof = True
             self.proc.wait()
-            raise QemuError(f"QEMU exited (status {self.proc.returncode})")
+            raise QemuError(f"QEMU exited (status {self.proc.returncode}{self._why_exit()})")
         return item
 
     def wait_for(self, pattern, timeout, partial=False):
@@ -194,7 +211,8 @@ class Qemu:
                     return Hit(text, m, time.monotonic())
             left = deadline - time.monotonic()
             if left <= 0:
-                raise QemuError(f"no console line matching {pattern!r} within {timeout}s")
+                raise QemuError(f"no console line matching {pattern!r} within {timeout}s"
+                                f"; last lines: {self.tail()}")
             try:
                 item = self.readline(min(left, 0.2) if partial else left)
             except QemuError as e:
@@ -203,6 +221,13 @@ class Qemu:
                 m = rx.search(item[0])
                 if m:
                     return Hit(item[0], m, item[1])
+
+    def tail(self, n=3, width=100):
+        """The last n console lines (each cut to width), for a failure
+        message: CI shows the FAIL line, not always the whole log."""
+        with self._lock:
+            last = self.lines[-n:] + ([self.partial] if self.partial else [])
+        return " | ".join(repr(line[:width]) for line in last[-n:])
 
     def send(self, text):
         """Types text on the guest's serial console."""

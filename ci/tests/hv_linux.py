@@ -129,21 +129,26 @@ def steal_rises():
 def reboot_and_input():
     mods = linux_modules("lin", 2, 192, "")
     iso = make_iso("linux-reboot", cmdline="loglevel=info", modules=mods)
+    step = "first boot"
     try:
         with Qemu(hv_args(iso, cpus=2, mem="1G"), name="reboot") as vm:
             vm.wait_for(READY, timeout=180)
             vm.wait_for(READY_RX, timeout=600)
+            step = "console input"
             vm.wait_for(r"muxguest# ", timeout=120, partial=True)
             vm.sendline("echo typed-$((6*7))")
             vm.wait_for(r"\[d\d+ lin\] typed-42$", timeout=120)
             report("hv_linux_console_input_reaches_ttyS0", [])
+            step = "reboot"
             vm.sendline("reboot")
             vm.wait_for(r"domain d\d+ 'lin': rebooting", timeout=300)
             vm.wait_for(r"domain d\d+ 'lin': running", timeout=120)
             vm.wait_for(READY_RX, timeout=600)
             report("hv_linux_reboot_restarts_the_domain", [])
     except QemuError as e:
-        report("hv_linux_reboot_restarts_the_domain", [str(e)])
+        if step != "reboot":
+            report("hv_linux_console_input_reaches_ttyS0", [f"{step}: {e}"])
+        report("hv_linux_reboot_restarts_the_domain", [f"{step}: {e}"])
 
 
 def main():
