@@ -45,6 +45,14 @@ def build():
     return make("dom0-bins") or make("dom0-image") or make(os.path.relpath(ISO, ROOT))
 
 
+def domain_name(uuid):
+    """muxd's hypervisor name of a server (dom0/agent/driver_muxvisor.h):
+    "mux-" and the UUID's 128 bits, then two zero bits, in base32hex."""
+    v = int(uuid.replace("-", ""), 16) << 2
+    digits = "0123456789abcdefghijklmnopqrstuv"
+    return "mux-" + "".join(digits[(v >> (5 * (25 - i))) & 31] for i in range(26))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -89,6 +89,7 @@ class Qemu:
         self.proc = None
         self.started_at = None
         self.lines = []          # text of every complete console line so far
+        self.line_times = []     # time.monotonic() at which each arrived
         self.partial = ""        # the unfinished last line (a shell prompt)
         self._queue = queue.Queue()
         self._lock = threading.Lock()
@@ -163,6 +164,7 @@ class Qemu:
     def _add_line(self, text, when):
         with self._lock:
             self.lines.append(text)
+            self.line_times.append(when)
             self.partial = ""
         if self.log:
             print(f"[{self.name} +{when - self.started_at:7.3f}] {text}",

@@ -26,7 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from dom0_platform import IMAGES, Platform, build  # noqa: E402
+from dom0_platform import IMAGES, Platform, build, domain_name  # noqa: E402
 from qemu import QemuError  # noqa: E402
 
 
@@ -37,14 +37,6 @@ def report(name, problems):
 
 class Stop(Exception):
     """A step failed in a way later steps cannot recover from."""
-
-
-def domain_name(uuid):
-    """muxd's hypervisor name of a server (dom0/agent/driver_muxvisor.h):
-    "mux-" and the UUID's 128 bits, then two zero bits, in base32hex."""
-    v = int(uuid.replace("-", ""), 16) << 2
-    digits = "0123456789abcdefghijklmnopqrstuv"
-    return "mux-" + "".join(digits[(v >> (5 * (25 - i))) & 31] for i in range(26))
 
 
 def want(status_body, code, what):

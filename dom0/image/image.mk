@@ -21,3 +21,11 @@ DOM0_BINS_TARGET ?= $(if $(wildcard dom0/kmod/kmod.mk),dom0-bins)
 .PHONY: dom0-image
 dom0-image: $(GK_ELFS) $(DOM0_BINS_TARGET)
 	dom0/image/build-image.sh $(BUILD)
+
+.PHONY: bench-provision
+# Servers per second through muxd's API on the booted platform, and the
+# delay to each guest's first console line (ci/bench/provision.py); the
+# platform's serial console goes to build/bench-provision.log.
+bench-provision: deps
+	@$(MAKE) --no-print-directory all
+	@ci/bench/provision.py 2>$(BUILD)/bench-provision.log
