@@ -87,10 +87,12 @@ class Console:
         self.vm, self.n = vm, 0
 
     def run(self, command, timeout=120):
-        """The command's output, one string (lines joined by newlines)."""
+        """The command's output, one string (lines joined by newlines).
+        The hypervisor splits console lines longer than 256 bytes: keep
+        each output line shorter."""
         self.n += 1
         tag = f"q{self.n}"
-        self.vm.sendline(f"{command} 2>&1 | sed 's/^/out-{tag}-$((6*7)): /'; "
+        self.vm.sendline(f"{command} 2>&1 | sed \"s/^/out-{tag}-$((6*7)): /\"; "
                          f"echo end-{tag}-$((6*7))")
         start = len(self.vm.lines)
         self.vm.wait_for(rf"end-{tag}-42$", timeout)
