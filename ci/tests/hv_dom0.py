@@ -24,7 +24,10 @@ the disk:
          writes to the hypervisor's image, through /dev/mem (busybox
          devmem): the hypervisor stops dom0 at the access (a nested page
          fault on memory that is not dom0's) and halts the machine.
-Each run takes well under a minute of dom0 boot under TCG.
+Each run takes well under a minute of dom0 boot under TCG. First, the
+project's own ISO (build/muxvisor.iso, what `make run` boots) is booted until
+its default GRUB entry has started dom0 from the ISO's modules with the
+entry's dom0_mem= and dom0_vcpus= and dom0's kernel prints.
 """
 import os
 import re
@@ -40,6 +43,7 @@ from qemu import GUEST_READY, ROOT, Qemu, QemuError  # noqa: E402
 from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
 
 ELF = os.path.join(ROOT, "build", "muxvisor.elf")
+PROJECT_ISO = os.path.join(ROOT, "build", "muxvisor.iso")
 KERNEL = os.path.join(ROOT, "build", "linux-guest", "bzImage")
 INITRD = os.path.join(ROOT, "build", "linux-guest", "initramfs.cpio.gz")
 HELLO = os.path.join(ROOT, "build", "guest-kernels", "hello.elf")
@@ -62,7 +66,7 @@ def free_port():
 def build():
     r = subprocess.run(["make", "--no-print-directory", "linux-guest", "all"], cwd=ROOT,
                        stdout=sys.stderr, stderr=sys.stderr)
-    return r.returncode == 0 and all(map(os.path.exists, (KERNEL, INITRD, HELLO)))
+    return r.returncode == 0 and all(map(os.path.exists, (KERNEL, INITRD, HELLO, PROJECT_ISO)))
 
 
 def qemu_args(iso, port):
@@ -262,6 +266,27 @@ def forbidden_access_run(iso, port, name, what, cmd_for):
             report(f"hv_dom0_cannot_reach_{name}", [str(e)])
 
 
+def iso_run(port):
+    """The ISO's default entry: hypervisor, dom0 kernel and initramfs."""
+    with Qemu(qemu_args(PROJECT_ISO, port), name="dom0-iso") as vm:
+        try:
+            hit = vm.wait_for(r"command line: '(.*)', (\d+) modules", timeout=300)
+            opts = dict(w.split("=", 1) for w in hit.group(1).split() if "=" in w)
+            made = vm.wait_for(r"domain d0 'dom0': created: (\d+) vCPUs, (\d+) MiB", timeout=300)
+            vm.wait_for(r"^\[d0 dom0\] ", timeout=300)
+            problems = []
+            if "dom0_mem" not in opts or "dom0_vcpus" not in opts:
+                problems.append(f"default entry's options: {hit.group(1)!r}")
+            elif made.group(1) != opts["dom0_vcpus"] or f"{made.group(2)}M" != opts["dom0_mem"]:
+                problems.append(f"dom0 has {made.group(1)} vCPUs, {made.group(2)} MiB; "
+                                f"the entry says {hit.group(1)!r}")
+            if hit.group(2) != "2":
+                problems.append(f"{hit.group(2)} modules, want dom0's kernel and initramfs")
+            report("hv_dom0_iso_default_entry_boots_dom0", problems)
+        except QemuError as e:
+            report("hv_dom0_iso_default_entry_boots_dom0", [str(e)])
+
+
 def main():
     if not build():
         report("hv_dom0_build", ["make linux-guest all failed"])
@@ -273,6 +298,7 @@ def main():
                    modules=[(KERNEL, "dom0 console=ttyS0 quiet"), (INITRD, "initrd=dom0"),
                             (HELLO, "name=cust vcpus=1 mem=16M on_poweroff=keep")])
     port = free_port()
+    iso_run(port)
     token = first_run(iso, port)
     second_run(iso, port, token)
     forbidden_access_run(iso, port, "customer_pool", "cust",
