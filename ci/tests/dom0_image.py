@@ -265,7 +265,11 @@ def main():
             p.append("the journal needed recovery: the disk was not unmounted cleanly")
         if tokens2 != tokens[:1]:
             p.append(f"admin token changed: {tokens[:1]} -> {tokens2}")
-        got = Console(vm).run("cat /var/lib/muxvisor/test-marker")
+        con = Console(vm)
+        on_disk = con.run("cat /var/lib/muxvisor/admin-token")
+        if on_disk not in tokens2:
+            p.append(f"the token on the disk ({on_disk}) is not the one printed ({tokens2})")
+        got = con.run("cat /var/lib/muxvisor/test-marker")
         if got != nonce:
             p.append(f"marker after the reboot: {got!r}, want {nonce!r}")
         ok &= report("dom0_image_reboot_keeps_disk", p)
