@@ -3,6 +3,8 @@
 #   make            build everything (hypervisor, ISO, guest kernels, dom0 tools)
 #   make run        install what is missing, boot the platform in QEMU
 #   make test       install what is missing, run every test
+#                   (T='regex ...': only the programs matching one, e.g.
+#                   T='hv_dom0|hv_linux' or T='hv_dom0 hv_linux')
 #   make bench-*    benchmarks (print a table and one machine-readable line)
 #
 # Each part of the tree has its own fragment (hypervisor/hypervisor.mk, ...)
@@ -57,7 +59,7 @@ deps:
 # again (some of them ask pkg-config about libraries deps.sh installs).
 test: deps
 	@$(MAKE) --no-print-directory all unit-tests
-	@ci/run-tests.py $(T)
+	@ci/run-tests.py $(foreach p,$(T),'$(p)')
 
 run: deps
 	@$(MAKE) --no-print-directory $(DOM0_IMAGE_TARGET)

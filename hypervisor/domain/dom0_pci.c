@@ -12,8 +12,9 @@
  * BARs: the hardware decodes a BAR only where bar_allowed() says: a
  * memory BAR clear of host RAM, of the first MiB and of the interrupt
  * controllers' range (0xFEC00000-0xFEFFFFFF), an I/O BAR clear of the
- * ports the hypervisor keeps (kept_ports[], the host's ACPI ports);
- * elsewhere that decode type stays off in the hardware (pci_pass.c). A
+ * ports the hypervisor keeps (kept_ports[], the host's ACPI ports), and a
+ * memory BAR clear of every other memory BAR that decodes; elsewhere that
+ * decode type stays off in the hardware (pci_pass.c). A
  * memory BAR is mapped 1:1 in dom0's nested page tables while the
  * hardware decodes it and it is page aligned; when dom0 moves it, the
  * old mapping goes (with a TLB flush of dom0) and the new one comes. The pages of an MSI-X table are left out: dom0's accesses there
@@ -160,15 +161,40 @@ static bool io_placement_ok(uint64_t port, uint64_t count)
 	       !overlaps_port(port, count, host_acpi->reset_port, 1);
 }
 
+/*
+ * Does memory BAR `self` of function `self_fn` overlap another memory BAR
+ * the hardware decodes (or, in the same function, may decode)? Two BARs
+ * answering at one address would let dom0 reach one past the hypervisor's
+ * view: an MSI-X table through the other BAR's 1:1 mapping.
+ */
+static bool overlaps_other_bar(const struct pci_pass_fn *self_fn,
+			       const struct pci_pass_bar *self)
+{
+	for (unsigned d = 0; d < nr_devs; d++) {
+		struct pci_pass_fn *f = &devs[d]->fn;
+		if (f != self_fn && !pci_pass_mem_enabled(f))
+			continue;
+		for (unsigned i = 0; i < PCI_PASS_BARS; i++) {
+			const struct pci_pass_bar *b = &f->bar[i];
+			if (b != self && b->size && !b->io &&
+			    overlaps(self->addr, self->size, b->addr, b->size))
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool bar_allowed(void *ctx, const struct pci_pass_fn *f, const struct pci_pass_bar *b)
 {
 	struct dom0_dev *dv = ctx;
-	bool ok = b->io ? io_placement_ok(b->addr, b->size) : bar_placement_ok(b->addr, b->size);
+	bool ok = b->io ? io_placement_ok(b->addr, b->size)
+			: bar_placement_ok(b->addr, b->size) && !overlaps_other_bar(f, b);
 
 	if (!ok && !dv->refused_logged) {
 		dv->refused_logged = true;
 		log_warn("dom0: %02x:%02x.%u: %s BAR at %#lx (%#lx bytes) overlaps what the "
-			 "hypervisor keeps; its %s decoding stays off", f->bus, f->dev, f->fn,
+			 "hypervisor keeps or another BAR; its %s decoding stays off",
+			 f->bus, f->dev, f->fn,
 			 b->io ? "I/O" : "memory", b->addr, b->size, b->io ? "I/O" : "memory");
 	}
 	return ok;

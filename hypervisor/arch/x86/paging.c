@@ -9,7 +9,10 @@
  * every later table page comes from the pool.
  *
  * Locking: paging_map_mmio and paging_map_cpu_stacks run during boot on
- * the boot CPU only (APs are started one by one by that CPU).
+ * the boot CPU only (APs are started one by one by that CPU); afterwards
+ * the only caller of paging_map_mmio is domain/dom0_pci.c (an MSI-X table
+ * dom0 moved), under dom0's dev_lock. Its range is never mapped before,
+ * so no CPU holds a stale translation for it.
  */
 #include "x86/paging.h"
 #include "x86/pagetable.h"
