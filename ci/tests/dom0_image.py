@@ -18,6 +18,10 @@ whole machine; without -no-reboot QEMU boots the ISO again):
   boot 2: dom0-ready with disk=kept; the same admin token; the marker
           unchanged; with muxd, the customer is still there.
 
+Then one short boot of the dom0 image directly in QEMU (no hypervisor: the
+disk logic is dom0's alone) with a disk holding data but no filesystem:
+dom0 refuses it with `dom0-failed:` and leaves every byte as it was.
+
 muxd runs only when the image has it (build/dom0/muxd-dom0, `make
 dom0-bins`) and the hypervisor has the control interface that muxd's
 driver needs; otherwise the HTTP checks are skipped with the reason.
@@ -35,7 +39,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from qemu import ROOT, Qemu, QemuError  # noqa: E402
+from qemu import ROOT, Qemu, QemuError, linux_guest_args  # noqa: E402
 from muxvisor import PANIC, READY, dump_domains  # noqa: E402
 
 ISO = os.path.join(ROOT, "build", "muxvisor.iso")
@@ -200,6 +204,38 @@ def customer_names(port, token):
     return [c.get("name") for c in items if isinstance(c, dict)], None
 
 
+def check_foreign_disk():
+    """Boots dom0's image directly with a disk of random bytes in its
+    first MiB (no signature blkid knows): it must be refused untouched."""
+    path = os.path.join(WORK, "foreign.img")
+    with open(path, "wb") as f:
+        f.truncate(128 << 20)
+        f.seek(0)
+        f.write(secrets.token_bytes(1 << 20))
+    before = subprocess.run(["sha256sum", path], capture_output=True, text=True).stdout.split()[0]
+    dom0 = os.path.join(ROOT, "build", "dom0")
+    args = linux_guest_args(os.path.join(dom0, "bzImage"), os.path.join(dom0, "initramfs.cpio.gz"),
+                            "console=ttyS0 quiet", smp=1, mem="512M",
+                            extra=["-drive", f"file={path},format=raw,if=none,id=d0",
+                                   "-device", "virtio-blk-pci,drive=d0"])
+    p = []
+    with Qemu(args, name="foreign") as vm:
+        try:
+            hit = vm.wait_for(rf"{DOM0_READY}|{FAILED}", timeout=300)
+            if not re.search(r"dom0-failed: data disk /dev/vda refused", hit.line):
+                p.append(f"want the disk refused, got: {hit.line}")
+            vm.wait_for(PROMPT, timeout=60, partial=True)
+            vm.sendline("poweroff")
+            vm.wait_exit(timeout=120)
+        except QemuError as e:
+            p.append(str(e))
+    after = subprocess.run(["sha256sum", path], capture_output=True, text=True).stdout.split()[0]
+    if after != before:
+        p.append("the disk's bytes changed")
+    os.remove(path)
+    return p
+
+
 def main():
     # Two runs: the ISO rule sees the dom0 image's files only when they
     # exist as make reads the Makefile.
@@ -265,7 +301,11 @@ def main():
             p.append("the journal needed recovery: the disk was not unmounted cleanly")
         if tokens2 != tokens[:1]:
             p.append(f"admin token changed: {tokens[:1]} -> {tokens2}")
-        got = Console(vm).run("cat /var/lib/muxvisor/test-marker")
+        con = Console(vm)
+        on_disk = con.run("cat /var/lib/muxvisor/admin-token")
+        if on_disk not in tokens2:
+            p.append(f"the token on the disk ({on_disk}) is not the one printed ({tokens2})")
+        got = con.run("cat /var/lib/muxvisor/test-marker")
         if got != nonce:
             p.append(f"marker after the reboot: {got!r}, want {nonce!r}")
         ok &= report("dom0_image_reboot_keeps_disk", p)
@@ -285,6 +325,7 @@ def main():
         ok &= report("dom0_image_api_keeps_store", api, skip=skip_api)
     finally:
         vm.kill()
+    ok &= report("dom0_image_refuses_foreign_disk", check_foreign_disk())
     return 0 if ok else 1
 
 

@@ -1,6 +1,6 @@
 # /usr/lib/dom0/data.sh - what dom0 keeps on the data disk besides muxd's
 # store: the guest images it was built with and the admin token; and the
-# control module, which needs the disk no more than muxd does without it.
+# control module (loaded early, with the other modules: see /init).
 
 DOM0_SEED=/usr/share/muxvisor/images
 
