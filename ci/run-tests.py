@@ -65,7 +65,9 @@ def discover(patterns):
         if name.endswith((".py", ".sh")):
             progs.append(os.path.join(tdir, name))
     if patterns:
-        progs = [p for p in progs if any(re.search(pat, p) for pat in patterns)]
+        # against the path inside the tree: a worktree's own path must not match
+        progs = [p for p in progs
+                 if any(re.search(pat, os.path.relpath(p, ROOT)) for pat in patterns)]
     return progs
 
 
