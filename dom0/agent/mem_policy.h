@@ -29,8 +29,9 @@
  *   - a target below the floor or above the ceiling (a new plan) is fixed
  *     at once, never paced;
  *   - otherwise a target moves only when the ideal is at least
- *     hysteresis_mib away (or is exactly the floor or the ceiling), at most
- *     once per min_interval_s per server, by at most max_step_mib;
+ *     hysteresis_mib away (or is exactly the floor or the ceiling, or it is
+ *     a decrease while the targets in force add up to more than the pool),
+ *     at most once per min_interval_s per server, by at most max_step_mib;
  *   - decreases are decided first; an increase then gets only memory the
  *     pool has free after every other server's new target, so the sum of
  *     targets never rises above the pool through an increase.

@@ -6,7 +6,9 @@
  *
  * Guests are not thrashed: a server's target changes at most once per
  * min_interval_s, by at most max_step_mib, and never for less than
- * hysteresis_mib unless that reaches a bound exactly. A guest whose
+ * hysteresis_mib unless that reaches a bound exactly or the targets in
+ * force overfill the pool (then small reclaims still go, so hysteresis
+ * cannot leave the pool overcommitted for good). A guest whose
  * activity swings between two samples therefore moves slowly, and a
  * guest that settles near its ideal stops moving.
  */
@@ -38,7 +40,7 @@ static uint32_t mp_active_pct(const struct mp_server *s)
 
 /* The paced move of one server towards its ideal, before the pool check. */
 static void mp_pace_one(const struct mp_config *cfg, const struct mp_server *s, int64_t now_s,
-			bool pressure, struct mp_decision *d)
+			bool pressure, bool overfull, struct mp_decision *d)
 {
 	uint64_t cur = s->target_mib, want = d->ideal_mib;
 	d->target_mib = cur;
@@ -58,7 +60,7 @@ static void mp_pace_one(const struct mp_config *cfg, const struct mp_server *s, 
 		return;
 	uint64_t diff = want > cur ? want - cur : cur - want;
 	bool at_bound = want == s->floor_mib || want == s->ceiling_mib;
-	if (diff < cfg->hysteresis_mib && !at_bound)
+	if (diff < cfg->hysteresis_mib && !at_bound && !(overfull && want < cur))
 		return;
 	if (s->changed && now_s - s->changed_at < (int64_t)cfg->min_interval_s) {
 		d->held = true;
@@ -92,13 +94,17 @@ int mp_decide(const struct mp_config *cfg, const struct mp_server *s, size_t n,
 		return rc;
 	}
 	bool pressure = mp_pressure(s, n, pool_mib);
+	uint64_t in_force = 0;
+	for (size_t i = 0; i < n; i++)
+		in_force += s[i].target_mib;
+	bool overfull = in_force > pool_mib;
 	/* What the pool holds once every change but the voluntary increases is made. */
 	uint64_t committed = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct mp_decision *d = &out[i];
 		d->ideal_mib = ideal[i];
 		d->active_pct = mp_active_pct(&s[i]);
-		mp_pace_one(cfg, &s[i], now_s, pressure, d);
+		mp_pace_one(cfg, &s[i], now_s, pressure, overfull, d);
 		bool voluntary = d->why == MP_GRANT || d->why == MP_GROW_BACK;
 		committed += voluntary ? s[i].target_mib : d->target_mib;
 	}

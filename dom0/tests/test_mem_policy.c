@@ -184,11 +184,18 @@ static void test_rate_limit(void)
 	/* the interval passed: one more step */
 	UNIT_CHECK(mp_decide(&c, s, 2, 1536, 130, d) == 0);
 	UNIT_CHECK(d[0].why == MP_RECLAIM && d[0].target_mib == 960 - 64);
-	/* near the ideal: hysteresis leaves it */
+	/* near the ideal: hysteresis leaves it, once the pool is no longer overfull */
 	uint64_t ideal = d[0].ideal_mib;
 	s[0].target_mib = ideal + 20;
-	UNIT_CHECK(mp_decide(&c, s, 2, 1536, 500, d) == 0);
-	UNIT_CHECK(d[0].why == MP_KEEP && !d[0].held && d[0].target_mib == ideal + 20);
+	UNIT_CHECK(mp_decide(&c, s, 2, 1536 + 20, 500, d) == 0 && d[0].ideal_mib == ideal + 20);
+	s[0].target_mib = ideal + 40;
+	s[1].target_mib = 1000;
+	UNIT_CHECK(mp_decide(&c, s, 2, 1536 + 20, 500, d) == 0);
+	UNIT_CHECK(d[0].why == MP_KEEP && !d[0].held && d[0].target_mib == ideal + 40);
+	/* overfull (the targets in force exceed the pool): even a small reclaim goes */
+	s[1].target_mib = 1024;
+	UNIT_CHECK(mp_decide(&c, s, 2, 1536 + 20, 500, d) == 0);
+	UNIT_CHECK(d[0].why == MP_RECLAIM && d[0].target_mib == ideal + 20);
 	unit_end();
 }
 
