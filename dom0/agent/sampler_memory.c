@@ -15,6 +15,7 @@
  */
 #include "sampler.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -24,6 +25,7 @@
 #include "plan.h"
 
 static const struct actor smm_actor = { .system = true };
+static bool smm_said_notsup;  /* background thread only */
 
 static const struct plan *smm_plan(const struct plan *plans, size_t n, int64_t id)
 {
@@ -73,8 +75,14 @@ static void smm_apply(struct muxd *m, struct store_conn *c, const struct server 
 	int rc = m->drv->ops->set_mem_target(m->drv, sv->uuid, d->target_mib * 1024);
 	pthread_mutex_unlock(&m->ops_lock);
 	struct live_entry e;
+	if (rc == -ENOTSUP && !smm_said_notsup) {
+		/* a hypervisor without a balloon: domains keep their ceilings */
+		log_warn("sampler", "msg=\"the driver cannot move balloons; memory targets stay "
+			 "at the ceilings\" err=\"%s\"", drv_errmsg());
+		smm_said_notsup = true;
+	}
 	if (rc || !live_get(&m->live, sv->id, &e))
-		return;  /* the driver logged why; the next tick tries again */
+		return;  /* the driver said why; the next tick tries again */
 	e.mem_target_mib = (int64_t)d->target_mib;
 	e.mem_changed = true;
 	e.mem_changed_at = now_s;

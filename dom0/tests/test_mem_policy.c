@@ -1,9 +1,11 @@
 /*
  * test_mem_policy.c - the memory policy (mem_policy.h): shares, the idle
  * tax, floors and ceilings, growing back, pacing, bad input. Synthetic
- * servers, plus a recorded pair: two 512 MiB guests of the e2e test (the
- * project's Linux guest image) as virtio-balloon reported them, one idle
- * at the shell and one holding 200 MiB in tmpfs.
+ * servers, plus a recorded pair: the two nano guests of ci/tests/
+ * muxd_e2e.py (the project's Linux guest image under QEMU TCG) as their
+ * virtio-balloon statistics reported them, one running cpu-bench (34 MiB
+ * in use) and one holding 200 MiB in tmpfs (233 MiB in use), with the
+ * targets muxd settled on in that run (309 and 459 MiB of a 768 MiB pool).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -73,16 +75,19 @@ static void test_tax_moves_memory(void)
 static void test_recorded_pair(void)
 {
 	unit_begin("mem_policy_recorded_guests_busy_one_keeps_more");
-	/* virtio-balloon stats of the two e2e guests at 512 MiB: MemTotal 485 MiB;
-	 * MemAvailable 452 MiB (idle shell), 247 MiB (200 MiB in tmpfs) */
-	struct mp_server s[2] = { srv(256, 512, 64, 512, 485 - 452),
-				  srv(256, 512, 64, 512, 485 - 247) };
+	/* guest-reported MemTotal - MemAvailable: 34 and 233 MiB (muxd_e2e run) */
+	struct mp_server s[2] = { srv(256, 512, 64, 512, 34), srv(256, 512, 64, 512, 233) };
 	struct mp_decision d[2];
 	UNIT_CHECK(mp_decide(&fast, s, 2, 768, 100, d) == 0);
 	UNIT_CHECK(d[0].why == MP_RECLAIM && d[1].why == MP_RECLAIM);
-	UNIT_CHECK(d[1].target_mib > d[0].target_mib + 100);
-	UNIT_CHECK(d[0].target_mib + d[1].target_mib == 768);
-	UNIT_CHECK(d[0].active_pct == 6 && d[1].active_pct == 46);
+	/* S x L = 1135.5: 34 + 1101.5/4 = 309.4 and 233 + 902.5/4 = 458.6 */
+	UNIT_CHECK(d[0].target_mib == 309 && d[1].target_mib == 459);
+	UNIT_CHECK(d[0].active_pct == 6 && d[1].active_pct == 45);
+	/* at those targets the same statistics keep them there */
+	s[0].target_mib = 309;
+	s[1].target_mib = 459;
+	UNIT_CHECK(mp_decide(&fast, s, 2, 768, 200, d) == 0);
+	UNIT_CHECK(d[0].why == MP_KEEP && d[1].why == MP_KEEP);
 	unit_end();
 }
 
