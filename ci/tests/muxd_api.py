@@ -76,6 +76,9 @@ def test_auth_and_routing(t, api):
         check(api("GET", "/healthz", token=None).body["status"] == "ok", "healthz")
         page = api("GET", "/dashboard", token=None)
         check(page.status == 200 and "/v1/dashboard" in page.raw, "dashboard page")
+        check(all(f in page.raw for f in ("mem_floor_mib", "mem_ceiling_mib", "mem_target_mib",
+                                          "guest_used_mib", "guest_free_mib", "memory_policy")),
+              "the dashboard page draws the memory columns")
         doc = api("GET", "/v1/openapi.yaml", token=None)
         check(doc.status == 200 and "openapi: 3.0.3" in doc.raw, "openapi document")
 
