@@ -53,6 +53,7 @@ void live_fini(struct live *l);
 bool live_get(struct live *l, int64_t id, struct live_entry *out);
 /* Stores *e (keyed by e->server_id), replacing any older entry. */
 int live_put(struct live *l, const struct live_entry *e);
+/* Records a power state muxd caused; a stop or a start forgets the balloon target. */
 void live_set_power(struct live *l, int64_t id, enum drv_power power, int64_t now);
 void live_remove(struct live *l, int64_t id);
 /* Calls fn for a copy of every entry (under the read lock: fn must not block). */

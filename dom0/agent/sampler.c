@@ -101,17 +101,19 @@ static int64_t smp_rate(uint64_t now, uint64_t prev, int64_t dt_ns)
 }
 
 /*
- * The memory half of an observation. A domain (re)starts with its
- * definition's memory, the ceiling; a running domain whose target muxd does
- * not know (muxd restarted) keeps what the hypervisor holds, or failing
- * that the balloon's current size, so a restart does not undo the policy.
+ * The memory half of an observation. A domain that is not running has no
+ * target (0: the dashboard shows the ceiling). When muxd first sees it
+ * running (it started, or muxd restarted) the target in force is what the
+ * hypervisor holds, or failing that (libvirt) the balloon's current size:
+ * a domain starts with its definition's memory, and a muxd restart does
+ * not undo the policy. From then on muxd knows the target: it set it.
  */
 static void smp_observe_memory(const struct drv_stats *s, const struct plan *pl,
 			       struct live_entry *e)
 {
 	int64_t ceiling = pl ? pl->mem_ceiling_mib : 0;
 	if (s->power != DRV_RUNNING) {
-		e->mem_target_mib = ceiling;
+		e->mem_target_mib = 0;
 		e->mem_changed = false;
 	} else if (!e->mem_target_mib) {
 		e->mem_target_mib = s->balloon.target_kib ? (int64_t)(s->balloon.target_kib / 1024) :
