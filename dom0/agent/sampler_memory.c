@@ -5,9 +5,9 @@
  * driver and records each change as an event with what it was, what it
  * became and why:
  *
- *   server.memory_target {"from_mib":512,"to_mib":384,"ideal_mib":290,
+ *   server.memory_target {"from_mib":512,"to_mib":290,"ideal_mib":290,
  *       "why":"reclaim","pressure":true,"pool_mib":768,"floor_mib":256,
- *       "ceiling_mib":512,"shares":64,"guest_used_mib":50,"active_pct":13,
+ *       "ceiling_mib":512,"shares":64,"guest_used_mib":50,"active_pct":9,
  *       "tax_pct":75}
  *
  * Runs on the background thread; the ops lock is held around each driver
