@@ -69,6 +69,14 @@ static const struct cfg_opt cfg_opts[] = {
 	NUM_OPT("max-reservation-pct", CFG_U32, max_reservation_pct, "100",
 		"percent of all pCPU time that reservations may claim"),
 	NUM_OPT("max-body-bytes", CFG_U32, max_body_bytes, "65536", "largest request body accepted"),
+	NUM_OPT("balloon-tax-pct", CFG_U32, balloon_tax_pct, "75",
+		"idle-memory tax in percent (0..99): an idle MiB costs 100/(100-tax) used ones"),
+	NUM_OPT("balloon-interval", CFG_U32, balloon_interval_s, "30",
+		"seconds at least between two balloon target changes of one server"),
+	NUM_OPT("balloon-max-step-mib", CFG_U32, balloon_max_step_mib, "256",
+		"largest balloon target change at once, MiB (0: no limit)"),
+	NUM_OPT("balloon-hysteresis-mib", CFG_U32, balloon_hysteresis_mib, "64",
+		"balloon targets closer than this to their ideal are left alone, MiB"),
 };
 #define CFG_NOPTS (sizeof cfg_opts / sizeof cfg_opts[0])
 

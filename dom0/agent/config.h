@@ -35,6 +35,11 @@ struct muxd_config {
 	uint32_t max_mem_ratio_x100;  /* sum of ceilings / RAM, x100 */
 	uint32_t max_reservation_pct; /* share of all pCPUs that may be reserved */
 	uint32_t max_body_bytes;
+	/* memory policy (mem_policy.h, docs/plans.md) */
+	uint32_t balloon_tax_pct;        /* idle-memory tax, 0..99 */
+	uint32_t balloon_interval_s;     /* per server, between two target changes */
+	uint32_t balloon_max_step_mib;   /* largest target change at once; 0 = no limit */
+	uint32_t balloon_hysteresis_mib; /* smaller differences are left alone */
 };
 
 /*

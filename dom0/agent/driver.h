@@ -74,6 +74,22 @@ struct drv_domain {
 	uint64_t mem_max_kib;
 };
 
+/*
+ * The balloon and what the guest says of its memory (virtio-balloon
+ * statistics), KiB. A driver that knows nothing leaves the struct zeroed:
+ * target 0 = unknown, has_guest false = no guest statistics.
+ */
+struct drv_balloon {
+	uint64_t target_kib;          /* target the hypervisor holds; 0 = unknown */
+	bool has_guest;               /* the guest reported the fields below */
+	uint64_t guest_total_kib;     /* MemTotal: what the guest has to use */
+	uint64_t guest_free_kib;      /* MemFree */
+	uint64_t guest_available_kib; /* MemAvailable: free plus what it could reclaim */
+	uint64_t guest_caches_kib;    /* disk caches */
+	uint64_t swap_in_kib, swap_out_kib;  /* cumulative */
+	uint64_t major_faults, minor_faults; /* cumulative */
+};
+
 /* Cumulative counters since the domain started; the sampler turns them into rates. */
 struct drv_stats {
 	char uuid[DRV_UUID_LEN];
@@ -84,6 +100,7 @@ struct drv_stats {
 	bool has_steal;
 	uint64_t mem_kib;         /* what the guest has now (balloon current) */
 	uint64_t mem_max_kib;
+	struct drv_balloon balloon;
 	uint64_t disk_rd_bytes, disk_wr_bytes;
 	uint64_t net_rx_bytes, net_tx_bytes;
 };
@@ -117,6 +134,8 @@ struct driver_ops {
 	/* Live CPU weight/cap (cap_pct overrides p->cpu_cap_pct: burst throttling). */
 	int (*set_sched)(struct driver *d, const char *uuid, const struct drv_params *p,
 			 uint32_t cap_pct);
+	/* Balloon target of a running domain (KiB, floor..ceiling); the balloon
+	 * gets there over time (drv_stats.mem_kib). 0 for a stopped domain. */
 	int (*set_mem_target)(struct driver *d, const char *uuid, uint64_t kib);
 	/* All of muxd's domains; *out is malloc'd. */
 	int (*list)(struct driver *d, struct drv_domain **out, size_t *n);

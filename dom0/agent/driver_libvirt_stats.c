@@ -4,7 +4,13 @@
  *
  * Fields read: cpu.time (ns), vcpu.<n>.delay (ns runnable but not running =
  * steal, QEMU), balloon.current / balloon.maximum (KiB), block.<n>.rd.bytes /
- * wr.bytes, net.<n>.rx.bytes / tx.bytes. A hypervisor that does not report
+ * wr.bytes, net.<n>.rx.bytes / tx.bytes, and the guest's virtio-balloon
+ * statistics: balloon.available (MemTotal), unused (MemFree), usable
+ * (MemAvailable), disk_caches, swap_in, swap_out (KiB), major_fault,
+ * minor_fault. These are virDomainMemoryStats's numbers, fetched in the same
+ * round trip; the guest sends them every <stats period='5'/> seconds (set in
+ * the domain XML). libvirt has no read-back of the balloon target, so
+ * drv_balloon.target_kib stays 0. A hypervisor that does not report
  * cpu.time or the balloon (the test driver) is asked per domain through
  * virDomainGetInfo instead, so every driver gives CPU time and memory.
  */
@@ -32,6 +38,31 @@ static uint64_t lv_sum_indexed(const virTypedParameterPtr params, int n, const c
 	return total;
 }
 
+/* The guest's own statistics; has_guest only when the three the policy reads came. */
+static void lv_stats_guest(const virTypedParameterPtr p, int n, struct drv_balloon *b)
+{
+	unsigned long long total = 0, free_kib = 0, avail = 0, v = 0;
+	b->has_guest = virTypedParamsGetULLong(p, n, "balloon.available", &total) == 1 &&
+		       virTypedParamsGetULLong(p, n, "balloon.unused", &free_kib) == 1 &&
+		       virTypedParamsGetULLong(p, n, "balloon.usable", &avail) == 1 &&
+		       total > 0 && avail <= total;
+	if (!b->has_guest)
+		return;
+	b->guest_total_kib = total;
+	b->guest_free_kib = free_kib;
+	b->guest_available_kib = avail;
+	if (virTypedParamsGetULLong(p, n, "balloon.disk_caches", &v) == 1)
+		b->guest_caches_kib = v;
+	if (virTypedParamsGetULLong(p, n, "balloon.swap_in", &v) == 1)
+		b->swap_in_kib = v;
+	if (virTypedParamsGetULLong(p, n, "balloon.swap_out", &v) == 1)
+		b->swap_out_kib = v;
+	if (virTypedParamsGetULLong(p, n, "balloon.major_fault", &v) == 1)
+		b->major_faults = v;
+	if (virTypedParamsGetULLong(p, n, "balloon.minor_fault", &v) == 1)
+		b->minor_faults = v;
+}
+
 static void lv_stats_record(virDomainStatsRecordPtr r, struct drv_stats *s)
 {
 	virTypedParameterPtr p = r->params;
@@ -49,6 +80,7 @@ static void lv_stats_record(virDomainStatsRecordPtr r, struct drv_stats *s)
 		s->mem_kib = v;
 	if (virTypedParamsGetULLong(p, n, "balloon.maximum", &v) == 1)
 		s->mem_max_kib = v;
+	lv_stats_guest(p, n, &s->balloon);
 	s->disk_rd_bytes = lv_sum_indexed(p, n, "block.count", "block", "rd.bytes");
 	s->disk_wr_bytes = lv_sum_indexed(p, n, "block.count", "block", "wr.bytes");
 	s->net_rx_bytes = lv_sum_indexed(p, n, "net.count", "net", "rx.bytes");

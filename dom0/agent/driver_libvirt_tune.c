@@ -126,9 +126,15 @@ int lv_update(struct driver *d, const struct drv_domain_spec *spec, bool *restar
 	*restart_needed = info.nrVirtCpu != spec->params.vcpus ||
 			  info.maxMem != spec->params.mem_max_kib;
 	rc = lv_set_sched(d, spec->uuid, &spec->params, spec->params.cpu_cap_pct);
-	uint64_t target = spec->params.mem_target_kib;
-	if (target > info.maxMem)
-		target = info.maxMem;
+	/* The balloon stays where the memory policy put it, within the new
+	 * plan's floor and ceiling; the policy moves it from there. */
+	uint64_t target = info.memory, top = spec->params.mem_max_kib;
+	if (top > info.maxMem)
+		top = info.maxMem;
+	if (target < spec->params.mem_min_kib)
+		target = spec->params.mem_min_kib;
+	if (target > top)
+		target = top;
 	if (!rc)
 		rc = lv_set_mem_target(d, spec->uuid, target);
 	lv_tune_io(lv, dom, &spec->params);

@@ -92,6 +92,12 @@ void live_set_power(struct live *l, int64_t id, enum drv_power power, int64_t no
 		memset(&e, 0, sizeof e);
 		e.server_id = id;
 	}
+	/* a domain that stops or starts loses its balloon target: it starts
+	 * with its definition's memory, which the sampler then reads back */
+	if (power != DRV_RUNNING || e.power != DRV_RUNNING) {
+		e.mem_target_mib = 0;
+		e.mem_changed = false;
+	}
 	e.power = power;
 	e.observed_at = now;
 	live_put(l, &e);

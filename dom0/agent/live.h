@@ -24,7 +24,13 @@ struct live_entry {
 	int64_t cpu_pct_x100;        /* hundredths of a percent of one pCPU */
 	int64_t steal_pct_x100;
 	bool has_steal;
-	int64_t mem_mib, mem_target_mib;
+	int64_t mem_mib, mem_target_mib;  /* balloon current; target in force (0 = unknown) */
+	int64_t mem_floor_mib, mem_ceiling_mib;  /* the plan's, as last sampled */
+	bool guest_known;            /* the guest reported balloon statistics */
+	int64_t guest_used_mib;      /* MemTotal - MemAvailable, as the guest reports */
+	int64_t guest_free_mib;      /* MemFree */
+	bool mem_changed;            /* the policy changed the target since the domain started */
+	int64_t mem_changed_at;      /* ... at this CLOCK_MONOTONIC second */
 	int64_t disk_rd_bps, disk_wr_bps, net_rx_bps, net_tx_bps;
 	int64_t credit_x100;         /* burst credit, hundredths of CPU-seconds */
 	bool credit_known;           /* credit_x100 was loaded from the store */
@@ -47,6 +53,7 @@ void live_fini(struct live *l);
 bool live_get(struct live *l, int64_t id, struct live_entry *out);
 /* Stores *e (keyed by e->server_id), replacing any older entry. */
 int live_put(struct live *l, const struct live_entry *e);
+/* Records a power state muxd caused; a stop or a start forgets the balloon target. */
 void live_set_power(struct live *l, int64_t id, enum drv_power power, int64_t now);
 void live_remove(struct live *l, int64_t id);
 /* Calls fn for a copy of every entry (under the read lock: fn must not block). */

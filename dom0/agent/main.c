@@ -23,6 +23,7 @@
 #include "api.h"
 #include "config.h"
 #include "log.h"
+#include "mem_policy.h"
 #include "muxd.h"
 #include "reconcile.h"
 #include "sampler.h"
@@ -45,6 +46,8 @@ static int muxd_check_config(const struct muxd_config *c, char *err, size_t n)
 		snprintf(err, n, "retention must be at least 600 s raw, 7200 s 5-minute, 86400 s hourly");
 	else if (c->max_body_bytes < 1024)
 		snprintf(err, n, "--max-body-bytes must be at least 1024");
+	else if (c->balloon_tax_pct > MP_TAX_PCT_MAX)
+		snprintf(err, n, "--balloon-tax-pct must be 0..%d", MP_TAX_PCT_MAX);
 	else
 		return 0;
 	return -1;

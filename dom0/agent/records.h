@@ -96,6 +96,8 @@ struct usage_row {
 	int64_t ts;
 	int64_t cpu_pct_x100, steal_pct_x100;
 	int64_t mem_mib, mem_target_mib;
+	int64_t mem_floor_mib, mem_ceiling_mib;
+	int64_t guest_used_mib, guest_free_mib;  /* < 0: the guest reported nothing */
 	int64_t disk_rd_bps, disk_wr_bps;
 	int64_t net_rx_bps, net_tx_bps;
 	int64_t samples;

@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "log.h"
-#include "mem_balance.h"
 #include "plan.h"
 
 #define SMP_PAGE 1000
@@ -101,17 +100,44 @@ static int64_t smp_rate(uint64_t now, uint64_t prev, int64_t dt_ns)
 	return now >= prev ? (int64_t)((double)(now - prev) * 1e9 / (double)dt_ns) : 0;
 }
 
+/*
+ * The memory half of an observation. A domain that is not running has no
+ * target (0: the dashboard shows the ceiling). When muxd first sees it
+ * running (it started, or muxd restarted) the target in force is what the
+ * hypervisor holds, or failing that (libvirt) the balloon's current size:
+ * a domain starts with its definition's memory, and a muxd restart does
+ * not undo the policy. From then on muxd knows the target: it set it.
+ */
+static void smp_observe_memory(const struct drv_stats *s, const struct plan *pl,
+			       struct live_entry *e)
+{
+	int64_t ceiling = pl ? pl->mem_ceiling_mib : 0;
+	if (s->power != DRV_RUNNING) {
+		e->mem_target_mib = 0;
+		e->mem_changed = false;
+	} else if (!e->mem_target_mib) {
+		e->mem_target_mib = s->balloon.target_kib ? (int64_t)(s->balloon.target_kib / 1024) :
+				    s->mem_kib ? (int64_t)(s->mem_kib / 1024) : ceiling;
+	}
+	e->mem_floor_mib = pl ? pl->mem_floor_mib : 0;
+	e->mem_ceiling_mib = ceiling;
+	const struct drv_balloon *b = &s->balloon;
+	e->guest_known = s->power == DRV_RUNNING && b->has_guest;
+	e->guest_used_mib = e->guest_known ?
+		(int64_t)((b->guest_total_kib - b->guest_available_kib) / 1024) : -1;
+	e->guest_free_mib = e->guest_known ? (int64_t)(b->guest_free_kib / 1024) : -1;
+}
+
 /* Turns one stats record into the server's live entry; fills *row when a rate is known. */
 static bool smp_observe(struct muxd *m, const struct drv_stats *s, const struct server *sv,
-			int64_t ceiling_mib, int64_t now_ns, struct live_entry *e, struct usage_row *row)
+			const struct plan *pl, int64_t now_ns, struct live_entry *e,
+			struct usage_row *row)
 {
 	if (!live_get(&m->live, sv->id, e)) {
 		memset(e, 0, sizeof *e);
 		e->server_id = sv->id;
 	}
-	/* a domain (re)starts with its definition's memory: the ceiling */
-	if (!e->mem_target_mib || s->power != DRV_RUNNING)
-		e->mem_target_mib = ceiling_mib;
+	smp_observe_memory(s, pl, e);
 	if (!e->credit_known) {
 		e->credit_x100 = sv->burst_credit_x100;
 		e->credit_known = true;
@@ -148,6 +174,8 @@ static bool smp_observe(struct muxd *m, const struct drv_stats *s, const struct 
 	*row = (struct usage_row){ .server_id = sv->id, .ts = e->observed_at,
 		.cpu_pct_x100 = e->cpu_pct_x100, .steal_pct_x100 = e->steal_pct_x100,
 		.mem_mib = e->mem_mib, .mem_target_mib = e->mem_target_mib,
+		.mem_floor_mib = e->mem_floor_mib, .mem_ceiling_mib = e->mem_ceiling_mib,
+		.guest_used_mib = e->guest_used_mib, .guest_free_mib = e->guest_free_mib,
 		.disk_rd_bps = e->disk_rd_bps, .disk_wr_bps = e->disk_wr_bps,
 		.net_rx_bps = e->net_rx_bps, .net_tx_bps = e->net_tx_bps, .samples = 1 };
 	return true;
@@ -192,62 +220,6 @@ static void smp_credit(struct muxd *m, struct store_conn *c, const struct plan *
 				 (long long)sv->id, cap);
 		}
 	}
-}
-
-/*
- * Moves the balloons of running servers to where mem_balance() says (using
- * the power states of the previous tick). A target is only changed when it
- * moves by 64 MiB or 2 % of the ceiling, whichever is more, so the guests'
- * balloons are not kept busy with small changes.
- */
-static void smp_balance(struct muxd *m, struct store_conn *c, const struct smp_ctx *x)
-{
-	struct mem_want *want = calloc(x->nservers + 1, sizeof *want);
-	uint64_t *target = calloc(x->nservers + 1, sizeof *target);
-	size_t *idx = calloc(x->nservers + 1, sizeof *idx);
-	struct live_entry e;
-	size_t n = 0;
-	for (size_t i = 0; want && target && idx && i < x->nservers; i++) {
-		const struct plan *pl = smp_plan(x, x->servers[i].plan_id);
-		if (!pl || !live_get(&m->live, x->servers[i].id, &e) || e.power != DRV_RUNNING)
-			continue;
-		want[n] = (struct mem_want){ (uint64_t)pl->mem_floor_mib, (uint64_t)pl->mem_ceiling_mib,
-					     (uint64_t)pl->mem_weight };
-		idx[n++] = i;
-	}
-	if (n)
-		mem_balance(want, n, m->host.mem_mib, target);
-	for (size_t k = 0; k < n; k++) {
-		const struct server *sv = &x->servers[idx[k]];
-		if (!live_get(&m->live, sv->id, &e))
-			continue;
-		int64_t cur = e.mem_target_mib ? e.mem_target_mib : (int64_t)want[k].ceiling_mib;
-		int64_t step = (int64_t)want[k].ceiling_mib / 50 > 64 ? (int64_t)want[k].ceiling_mib / 50 : 64;
-		int64_t diff = (int64_t)target[k] - cur;
-		if (diff < step && -diff < step && e.mem_target_mib)
-			continue;
-		int rc = 0;
-		if (diff) {
-			pthread_mutex_lock(&m->ops_lock);
-			rc = m->drv->ops->set_mem_target(m->drv, sv->uuid, target[k] * 1024);
-			pthread_mutex_unlock(&m->ops_lock);
-		}
-		if (rc == 0) {
-			e.mem_target_mib = (int64_t)target[k];
-			live_put(&m->live, &e);
-			if (diff) {
-				char detail[80];
-				snprintf(detail, sizeof detail, "{\"from_mib\":%lld,\"to_mib\":%llu}",
-					 (long long)cur, (unsigned long long)target[k]);
-				smp_audit(c, sv, "server.memory_target", detail);
-				log_info("sampler", "msg=\"balloon target\" server=%lld from_mib=%lld to_mib=%llu",
-					 (long long)sv->id, (long long)cur, (unsigned long long)target[k]);
-			}
-		}
-	}
-	free(want);
-	free(target);
-	free(idx);
 }
 
 /* Folds finished 5-minute and hourly buckets and drops expired rows. In a transaction. */
@@ -310,7 +282,7 @@ int smp_tick(struct muxd *m, struct store_conn *c)
 	struct usage_row *rows = calloc(n + 1, sizeof *rows);
 	if (rc || !rows)
 		goto out;
-	smp_balance(m, c, &x);
+	smp_memory(m, c, x.servers, x.nservers, x.plans, x.nplans);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	size_t nrows = 0;
@@ -324,7 +296,7 @@ int smp_tick(struct muxd *m, struct store_conn *c)
 		if (live_get(&m->live, sv->id, &old))
 			prev_ns = old.prev_at_ns;
 		const struct plan *pl = smp_plan(&x, sv->plan_id);
-		if (smp_observe(m, &st[i], sv, pl ? pl->mem_ceiling_mib : 0, now_ns, &e, &rows[nrows]))
+		if (smp_observe(m, &st[i], sv, pl, now_ns, &e, &rows[nrows]))
 			nrows++;
 		smp_credit(m, c, pl, sv, &e, prev_ns ? (now_ns - prev_ns) / 1000000 : 0);
 		live_put(&m->live, &e);

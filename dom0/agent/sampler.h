@@ -30,6 +30,14 @@
 /* Takes one sample of every server and does the roll-ups that are due. */
 int smp_tick(struct muxd *m, struct store_conn *c);
 
+/*
+ * Moves the balloons of the running servers (by the previous tick's
+ * observations) where the memory policy decides (mem_policy.h), auditing
+ * each change as a `server.memory_target` event (sampler_memory.c).
+ */
+void smp_memory(struct muxd *m, struct store_conn *c, const struct server *servers, size_t n,
+		const struct plan *plans, size_t nplans);
+
 /* Burst credit arithmetic (pure, for the unit tests). */
 int64_t smp_credit_next(int64_t credit_x100, int64_t baseline_pct, int64_t used_pct_x100,
 			int64_t elapsed_ms);

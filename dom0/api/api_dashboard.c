@@ -4,7 +4,9 @@
  * For the admin: the host (as /v1/host) and every server; for a customer:
  * its own servers only. Per server: state, CPU % and steal % (of one pCPU),
  * the share it is entitled to under contention against the share it gets,
- * burst-credit balance, memory current/target, disk and network rates.
+ * burst-credit balance, memory (floor, ceiling, balloon target and current,
+ * and what the guest reports in use and free), disk and network rates; for
+ * the admin also the memory policy's settings and whether memory is short.
  *
  * Entitled share: the scheduler's water-filling (hypervisor/sched/
  * entitlement.c, compiled into muxd) over every running server with its
@@ -106,10 +108,35 @@ static json_object *dash_server(const struct dash_row *d)
 	json_object_object_add(o, "mem_mib", d->seen ? json_object_new_int64(e->mem_mib) : NULL);
 	json_object_object_add(o, "mem_target_mib", json_object_new_int64(
 		d->seen && e->mem_target_mib ? e->mem_target_mib : d->pl ? d->pl->mem_ceiling_mib : 0));
+	json_object_object_add(o, "mem_floor_mib", json_object_new_int64(d->pl ? d->pl->mem_floor_mib : 0));
+	json_object_object_add(o, "mem_ceiling_mib",
+			       json_object_new_int64(d->pl ? d->pl->mem_ceiling_mib : 0));
+	bool guest = d->seen && e->guest_known;
+	json_object_object_add(o, "guest_used_mib", guest ? json_object_new_int64(e->guest_used_mib) : NULL);
+	json_object_object_add(o, "guest_free_mib", guest ? json_object_new_int64(e->guest_free_mib) : NULL);
 	json_object_object_add(o, "disk_read_bps", rates ? json_object_new_int64(e->disk_rd_bps) : NULL);
 	json_object_object_add(o, "disk_write_bps", rates ? json_object_new_int64(e->disk_wr_bps) : NULL);
 	json_object_object_add(o, "net_rx_bps", rates ? json_object_new_int64(e->net_rx_bps) : NULL);
 	json_object_object_add(o, "net_tx_bps", rates ? json_object_new_int64(e->net_tx_bps) : NULL);
+	return o;
+}
+
+/* The memory policy's settings and state (admin only). */
+static json_object *dash_policy(struct muxd *m, const struct dash_row *rows, size_t n)
+{
+	uint64_t ceilings = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].seen && rows[i].le.power == DRV_RUNNING && rows[i].pl)
+			ceilings += (uint64_t)rows[i].pl->mem_ceiling_mib;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "pool_mib", json_object_new_int64((int64_t)m->host.mem_mib));
+	json_object_object_add(o, "running_ceilings_mib", json_object_new_int64((int64_t)ceilings));
+	json_object_object_add(o, "pressure", json_object_new_boolean(ceilings > m->host.mem_mib));
+	json_object_object_add(o, "tax_pct", json_object_new_int64(m->cfg.balloon_tax_pct));
+	json_object_object_add(o, "interval_s", json_object_new_int64(m->cfg.balloon_interval_s));
+	json_object_object_add(o, "max_step_mib", json_object_new_int64(m->cfg.balloon_max_step_mib));
+	json_object_object_add(o, "hysteresis_mib",
+			       json_object_new_int64(m->cfg.balloon_hysteresis_mib));
 	return o;
 }
 
@@ -173,6 +200,7 @@ void api_dashboard_get(struct api_req *r)
 	r->json = json_object_new_object();
 	json_object_object_add(r->json, "time", json_object_new_int64(store_now()));
 	json_object_object_add(r->json, "host", r->who.admin ? api_host_json(r->m, r->db) : NULL);
+	json_object_object_add(r->json, "memory_policy", r->who.admin ? dash_policy(r->m, rows, n) : NULL);
 	json_object_object_add(r->json, "servers", servers);
 	r->status = 200;
 	free(rows);

@@ -40,6 +40,12 @@ static json_object *usage_point(const struct usage_row *u)
 	json_object_object_add(o, "steal_pct", json_object_new_double((double)u->steal_pct_x100 / 100));
 	json_object_object_add(o, "mem_mib", json_object_new_int64(u->mem_mib));
 	json_object_object_add(o, "mem_target_mib", json_object_new_int64(u->mem_target_mib));
+	json_object_object_add(o, "mem_floor_mib", json_object_new_int64(u->mem_floor_mib));
+	json_object_object_add(o, "mem_ceiling_mib", json_object_new_int64(u->mem_ceiling_mib));
+	json_object_object_add(o, "guest_used_mib", u->guest_used_mib >= 0 ?
+			       json_object_new_int64(u->guest_used_mib) : NULL);
+	json_object_object_add(o, "guest_free_mib", u->guest_free_mib >= 0 ?
+			       json_object_new_int64(u->guest_free_mib) : NULL);
 	json_object_object_add(o, "disk_read_bps", json_object_new_int64(u->disk_rd_bps));
 	json_object_object_add(o, "disk_write_bps", json_object_new_int64(u->disk_wr_bps));
 	json_object_object_add(o, "net_rx_bps", json_object_new_int64(u->net_rx_bps));

@@ -62,9 +62,31 @@ static void test_credit(void)
 	unit_end();
 }
 
+static void test_power_forgets_target(void)
+{
+	unit_begin("live_stop_or_start_forgets_the_balloon_target");
+	struct live l;
+	UNIT_CHECK(live_init(&l) == 0);
+	struct live_entry e = { .server_id = 7, .power = DRV_RUNNING, .mem_target_mib = 309,
+				.mem_changed = true, .mem_changed_at = 5 };
+	UNIT_CHECK(live_put(&l, &e) == 0);
+	struct live_entry got;
+	live_set_power(&l, 7, DRV_RUNNING, 100);   /* still running: the target stands */
+	UNIT_CHECK(live_get(&l, 7, &got) && got.mem_target_mib == 309 && got.mem_changed);
+	live_set_power(&l, 7, DRV_OFF, 101);
+	UNIT_CHECK(live_get(&l, 7, &got) && got.mem_target_mib == 0 && !got.mem_changed);
+	got.mem_target_mib = 512;
+	UNIT_CHECK(live_put(&l, &got) == 0);
+	live_set_power(&l, 7, DRV_RUNNING, 102);   /* started: its definition's memory */
+	UNIT_CHECK(live_get(&l, 7, &got) && got.mem_target_mib == 0 && got.power == DRV_RUNNING);
+	live_fini(&l);
+	unit_end();
+}
+
 int main(void)
 {
 	test_live_model();
+	test_power_forgets_target();
 	test_credit();
 	return unit_exit_code();
 }

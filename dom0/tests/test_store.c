@@ -254,6 +254,10 @@ static void test_usage_rollup(void)
 		rows[i].server_id = sid;
 		rows[i].ts = 6000 + i * 5 + (i >= 60 ? 0 : 0);
 		rows[i].cpu_pct_x100 = i < 30 ? 1000 : 3000;  /* average 2000 */
+		rows[i].mem_floor_mib = 256;
+		rows[i].mem_ceiling_mib = 512;
+		rows[i].guest_used_mib = i < 30 ? -1 : 100;   /* reported by half the samples */
+		rows[i].guest_free_mib = -1;                  /* by none */
 	}
 	UNIT_CHECK(store_usage_insert(c, 5, rows, 60) == 0);
 	UNIT_CHECK(store_usage_rollup(c, 5, 300, 6000, 6300) == 0);
@@ -262,9 +266,12 @@ static void test_usage_rollup(void)
 	size_t n = 0;
 	UNIT_CHECK(store_usage_query(c, sid, 300, 0, 300, &q, &n) == 0);
 	UNIT_CHECK(n == 1 && q[0].ts == 6000 && q[0].cpu_pct_x100 == 2000 && q[0].samples == 60);
+	UNIT_CHECK(n == 1 && q[0].mem_floor_mib == 256 && q[0].mem_ceiling_mib == 512);
+	UNIT_CHECK(n == 1 && q[0].guest_used_mib == 100 && q[0].guest_free_mib == -1);
 	free(q);
 	UNIT_CHECK(store_usage_query(c, sid, 5, 6000, 60, &q, &n) == 0);
 	UNIT_CHECK(n == 5 && q[0].cpu_pct_x100 == 1000 && q[4].cpu_pct_x100 == 3000);
+	UNIT_CHECK(n == 5 && q[0].guest_used_mib == -1 && q[4].guest_used_mib == 100);
 	free(q);
 	UNIT_CHECK(store_usage_expire(c, 5, 6150) == 0);
 	int64_t left = 0;
