@@ -33,7 +33,7 @@ _Static_assert(sizeof(struct muxv_ctl) <= 4096, "the struct fits a page");
 /* A refused caller is logged at most once a second per domain. */
 #define REFUSAL_LOG_NS 1000000000ull
 /* How long a call waits for its effect to settle before returning. */
-#define SETTLE_NS 200000000ull
+#define SETTLE_NS 1000000000ull
 
 struct ctl_op {
 	int (*fn)(struct ctl_call *k);

@@ -91,6 +91,16 @@ void map_ranges_remove(struct map_ranges *t, uint64_t win, uint64_t count,
 	}
 }
 
+bool map_ranges_has_gfn(const struct map_ranges *t, uint32_t domid, uint64_t gfn)
+{
+	for (unsigned i = 0; i < MAP_RANGES_MAX; i++) {
+		const struct map_range *e = &t->r[i];
+		if (e->count && e->domid == domid && gfn >= e->gfn && gfn - e->gfn < e->count)
+			return true;
+	}
+	return false;
+}
+
 void map_ranges_drop(struct map_ranges *t, uint32_t domid, bool all,
 		     void (*unmapped)(void *ctx, uint64_t win, uint64_t count), void *ctx)
 {

@@ -39,6 +39,8 @@ int map_ranges_can_remove(const struct map_ranges *t, uint64_t win, uint64_t cou
  * calling gone(ctx, domid, pages) for each range it took pages from. */
 void map_ranges_remove(struct map_ranges *t, uint64_t win, uint64_t count,
 		       void (*gone)(void *ctx, uint32_t domid, uint64_t pages), void *ctx);
+/* Whether page gfn of domain domid is mapped into the window. */
+bool map_ranges_has_gfn(const struct map_ranges *t, uint32_t domid, uint64_t gfn);
 /* Removes every range of domid (every range if all), calling
  * unmapped(ctx, win, count) for each. */
 void map_ranges_drop(struct map_ranges *t, uint32_t domid, bool all,

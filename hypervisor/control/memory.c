@@ -119,6 +119,11 @@ static void unmap_pages(struct domain *dom0, uint64_t win, uint64_t count)
 		npt_unmap_foreign(&dom0->npt, win + (i << 12));
 }
 
+bool ctl_mem_gfn_mapped(const struct domain *d, uint64_t gfn)
+{
+	return d->mapped_pages && map_ranges_has_gfn(&ranges, d->id, gfn);
+}
+
 struct drop_ctx {
 	struct domain *dom0;
 	bool any;

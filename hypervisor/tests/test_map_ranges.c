@@ -50,6 +50,9 @@ static void test_hole_head_tail(void)
 	UNIT_CHECK(map_ranges_can_remove(&t, W + P(3), 4) == 0);
 	map_ranges_remove(&t, W + P(3), 4, gone, NULL);        /* a hole: 103..106 */
 	UNIT_CHECK(mapped_total(&t) == 6 && gone_pages[1] == 4);
+	UNIT_CHECK(map_ranges_has_gfn(&t, 1, 102) && map_ranges_has_gfn(&t, 1, 107));
+	UNIT_CHECK(!map_ranges_has_gfn(&t, 1, 103) && !map_ranges_has_gfn(&t, 1, 110));
+	UNIT_CHECK(!map_ranges_has_gfn(&t, 2, 102));
 	UNIT_CHECK(gfn_at(&t, W + P(2)) == 102 && gfn_at(&t, W + P(7)) == 107);
 	UNIT_CHECK(gfn_at(&t, W + P(3)) == ~0ull && gfn_at(&t, W + P(6)) == ~0ull);
 	UNIT_CHECK(map_ranges_can_remove(&t, W + P(2), 2) == -ENOENT);  /* 3 not mapped */

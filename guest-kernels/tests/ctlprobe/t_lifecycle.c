@@ -236,6 +236,48 @@ static void destroy(uint32_t id, uint64_t ev0, const struct muxv_host_info *befo
 	expect_refused("ctl.life.destroy_twice", MUXV_ESRCH, CTL_FIELD(hdr.domid));
 }
 
+/* A domain built from an uploaded image restarts from it (on_poweroff
+ * restart: a new id each time, the image kept), and is destroyed under
+ * its name whatever its id by then: every page back. */
+static void restarts(void)
+{
+	struct muxv_host_info before, after;
+	struct muxv_domain_info di;
+	struct probe_state st;
+
+	probe_state(&st);
+	probe_host_info(&before);
+	probe_prep_create("c7", child_image);
+	req->u.domain_create.on_poweroff = MUXV_ON_RESTART;
+	rt_strlcpy(req->u.domain_create.cmdline, "duration_ms=20",
+		   sizeof(req->u.domain_create.cmdline));
+	if (!expect_ok("ctl.life.restarts"))
+		return;
+	uint32_t first = req->u.domain_create.domid;
+	ctl_prep(req, MUXV_CTL_DOMAIN_UNPAUSE, first);
+	ctl_do(req);
+	uint64_t end = (uint64_t)rt_hc_time_ns() + 60000000000ull;
+	int64_t id = first;
+	uint32_t boots = 0;
+	while (boots < 2 && (uint64_t)rt_hc_time_ns() < end) {
+		id = probe_find_domain("c7");
+		if (id >= 0 && probe_domain_info((uint32_t)id, &di) == 0)
+			boots = di.boot_count;
+		rt_hc_yield();
+	}
+	/* Its id changes at each restart: destroy whichever is current. */
+	int64_t r = -1;
+	for (int tries = 0; tries < 100 && r != 0 && (id = probe_find_domain("c7")) >= 0; tries++)
+		r = (ctl_prep(req, MUXV_CTL_DOMAIN_DESTROY, (uint32_t)id), ctl_do(req));
+	probe_host_info(&after);
+	check("ctl.life.restarts", boots >= 2 && r == 0 && (uint32_t)id != first &&
+	      probe_find_domain("c7") < 0 && saw_event(st.event_seq, first, MUXV_EV_POWEROFF) &&
+	      after.pool_free_pages == before.pool_free_pages &&
+	      after.image_pages == before.image_pages,
+	      "boots %u, destroy %ld of id %ld (first %u), free pages %lu -> %lu", boots, r, id,
+	      first, before.pool_free_pages, after.pool_free_pages);
+}
+
 /* A released image stays while a domain uses it, and goes with it. */
 static void release_in_use(const struct muxv_host_info *before)
 {
@@ -354,5 +396,6 @@ void part_lifecycle(void)
 	sched(id);
 	destroy(id, st.event_seq, &before);
 	mem_populate();
+	restarts();
 	release_in_use(&before);
 }

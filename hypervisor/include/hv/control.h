@@ -7,6 +7,7 @@
 #ifndef HV_CONTROL_H
 #define HV_CONTROL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "x86/virt.h"
 
@@ -25,6 +26,11 @@ enum virt_action control_hypercall(struct vcpu *v, const uint64_t arg[4], int64_
  * dom0) and waits for dom0's TLBs to drop them: before d's pages are
  * freed. Life-cycle lock held. */
 void ctl_mem_domain_gone(struct domain *d);
+
+/* Whether d's page gfn is mapped into dom0 (MEM_MAP): such a page must
+ * not be taken from d (a balloon) while it is. Life-cycle lock held (the
+ * lock MEM_MAP and MEM_UNMAP run under). */
+bool ctl_mem_gfn_mapped(const struct domain *d, uint64_t gfn);
 
 /* Appends an event (MUXV_EV_*) about domain domid for dom0, with a detail
  * (the reason of a stop). Any context, any lock held. */
