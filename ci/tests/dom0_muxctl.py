@@ -20,7 +20,8 @@ code; this side judges them:
   domain and per vCPU; a mapping of a domain's page reads a counter the
   guest keeps raising; events; bad arguments refused by muxctl and by the
   hypervisor with their exit codes and fields, nothing changed; destroy
-  (twice: exit code 2); a Linux domain (bzImage + initrd) created from
+  (twice: exit code 2), one while a process maps it (that process gets
+  SIGBUS, reported; dom0 carries on); a Linux domain (bzImage + initrd) created from
   dom0 boots with its vCPUs; free memory back where it was. cust tries to
   load the module: it refuses with one clear line.
 
@@ -384,6 +385,15 @@ def check_events(s, p):
         p.append(f"events -f sequence numbers not increasing: {seqs}")
 
 
+def check_destroy_mapped(s, p):
+    out = s.expect("peek-held", 2, p)
+    if not any(re.match(r"^0x[0-9a-f]+:( [0-9a-f]{2}){8}$", l) for l in out):
+        p.append(f"the held mapping never read the guest: {out[:3]}")
+    if not any("memory is gone" in l for l in out):
+        p.append(f"the reader of a destroyed domain was not told: {out[-3:]}")
+    s.expect("destroy-burn", 0, p)
+
+
 def list_key(domains):
     return sorted((d.get("id"), d.get("name"), d.get("state"), d.get("vcpus"),
                    d.get("mem_max_mib"), d.get("weight"), d.get("reservation"), d.get("cap"))
@@ -430,7 +440,8 @@ def check_destroy(s, p):
     if sorted(names) != ["cust", "dom0"]:
         p.append(f"after destroy the list is not dom0 and cust: {names}")
     before, after = s.json("info-json", p) or {}, s.json("info-end", p) or {}
-    for key in ("mem_free_mib", "reserved_pct", "domains", "image_mib"):
+    s.expect("peek-baseline", 0, p)
+    for key in ("mem_free_pages", "reserved_pct", "domains", "image_pages"):
         if before.get(key) != after.get(key):
             p.append(f"{key} did not come back: {before.get(key)} -> {after.get(key)}")
     s.expect("destroy-cust", 0, p)
@@ -479,10 +490,13 @@ CHECKS = [
     ("dom0_muxctl_bad_arguments_refused", [], check_bad_cli),
     ("dom0_muxctl_bad_arguments_refused_by_hypervisor",
      CREATE + ["bad-mem", "bad-max-vcpus", "bad-resv", "bad-dup", "bad-dom0"], check_bad_hv),
+    ("dom0_muxctl_destroy_while_mapped", CREATE + ["peek-held", "destroy-burn"],
+     check_destroy_mapped),
     ("dom0_muxctl_create_linux_domain", ["create-linux", "linux-ready", "destroy-linux"],
      check_linux),
-    ("dom0_muxctl_destroy", CREATE + ["destroy-idle", "destroy-hello", "destroy-burn",
-                                      "destroy-linux", "destroy-cust"], check_destroy),
+    ("dom0_muxctl_destroy", CREATE + ["peek-baseline", "destroy-idle", "destroy-hello",
+                                      "destroy-burn", "destroy-linux", "destroy-cust"],
+     check_destroy),
 ]
 NAMES = [n for n, _, _ in CHECKS] + ["dom0_module_refuses_unprivileged_domain"]
 

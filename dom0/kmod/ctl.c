@@ -9,7 +9,8 @@
  * MEM_UNMAP belong to MUXV_IOC_MAP, which owns the map window (map.c), so
  * they are refused here. A call without a buffer (buf_dir NONE) reaches the
  * hypervisor with buf = 0 and buf_len = 0, so a user pointer is never taken
- * for a guest-physical address.
+ * for a guest-physical address. DOMAIN_DESTROY first takes the domain's
+ * pages away from every process that maps them (map.c).
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -97,7 +98,14 @@ static int muxv_ctl_bounced(struct muxv_file *f, struct muxv_ctl *ctl, void __us
 	ctl->hdr.buf = buf ? __pa(buf) : 0;
 	ctl->hdr.buf_len = len;
 	ctl->hdr.err_field = MUXV_CTL_NO_FIELD;
-	ret = muxv_hc_control(ctl);
+	if (ctl->hdr.op == MUXV_CTL_DOMAIN_DESTROY) {
+		/* the hypervisor unmaps the domain from dom0's window (map.c) */
+		muxv_map_destroy_begin(ctl->hdr.domid);
+		ret = muxv_hc_control(ctl);
+		muxv_map_destroy_end();
+	} else {
+		ret = muxv_hc_control(ctl);
+	}
 	if (!ret && dir == MUXV_BUF_OUT && len && copy_to_user(ubuf, buf, len))
 		ret = -EFAULT;
 	if (!ret && ctl->hdr.op == MUXV_CTL_EVENTS_READ)

@@ -34,6 +34,10 @@ int muxv_map_init(u64 window_gpa, u64 window_pages);
 void muxv_map_exit(void);
 int muxv_mmap(struct file *file, struct vm_area_struct *vma);
 long muxv_ioctl_map(struct muxv_ioc_map __user *arg);
+/* Around DOMAIN_DESTROY: takes every process's mappings of domid away
+ * (a later touch is SIGBUS) and keeps new ones out until _end(). */
+void muxv_map_destroy_begin(u32 domid);
+void muxv_map_destroy_end(void);
 
 /* Events (events.c). */
 void muxv_events_exit(void);

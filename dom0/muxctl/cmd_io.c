@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,29 +243,82 @@ int cmd_events(struct cli *c, int argc, char **argv)
 
 #define PEEK_MAX (64u * 1024)
 
+/* A mapped domain destroyed meanwhile: its pages are gone (SIGBUS). */
+static sigjmp_buf peek_gone;
+
+static void peek_on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(peek_gone, 1);
+}
+
+/* Each line's bytes are read before any of it is printed, so a SIGBUS
+ * leaves no half line behind. */
+static void peek_dump(const volatile unsigned char *p, uint64_t gpa, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += 16) {
+		unsigned char line[16];
+		uint64_t n = len - off < 16 ? len - off : 16;
+		for (uint64_t i = 0; i < n; i++)
+			line[i] = p[off + i];
+		printf("%#llx:", (unsigned long long)(gpa + off));
+		for (uint64_t i = 0; i < n; i++)
+			printf(" %02x", line[i]);
+		printf("\n");
+		fflush(stdout);
+	}
+}
+
+/* peek DOMAIN GPA [LEN] [-n N]: positional words and -n; 0 or usage. */
+static int peek_parse(int argc, char **argv, char **pos, uint32_t *repeat)
+{
+	static const struct option opts[] = {
+		{ "repeat", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, npos;
+	while ((ch = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		if (ch != 'n' || !cli_u32(optarg, 1, 86400, repeat))
+			return cli_usage("peek: -n wants 1..86400");
+	}
+	npos = argc - optind;
+	if (npos < 2 || npos > 3)
+		return cli_usage("peek wants DOMAIN GPA [LEN]");
+	for (int i = 0; i < npos; i++)
+		pos[i] = argv[optind + i];
+	return 0;
+}
+
 int cmd_peek(struct cli *c, int argc, char **argv)
 {
+	char *pos[3] = { NULL, NULL, NULL };
 	uint64_t gpa, len = 64;
-	uint32_t domid;
-	if (argc < 3 || argc > 4)
-		return cli_usage("peek wants DOMAIN GPA [LEN]");
-	if (!cli_u64(argv[2], &gpa))
-		return cli_usage("peek: GPA '%s' is not a number", argv[2]);
-	if (argc == 4 && (!cli_u64(argv[3], &len) || len == 0 || len > PEEK_MAX))
-		return cli_usage("peek: LEN wants 1..%u", PEEK_MAX);
-	int rc = cli_domain(c, argv[1], &domid);
+	uint32_t domid, repeat = 1;
+	int rc = peek_parse(argc, argv, pos, &repeat);
 	if (rc)
+		return rc;
+	if (!cli_u64(pos[1], &gpa))
+		return cli_usage("peek: GPA '%s' is not a number", pos[1]);
+	if (pos[2] && (!cli_u64(pos[2], &len) || len == 0 || len > PEEK_MAX))
+		return cli_usage("peek: LEN wants 1..%u", PEEK_MAX);
+	if ((rc = cli_domain(c, pos[0], &domid)))
 		return rc;
 	uint64_t first = gpa / 4096, count = (gpa % 4096 + len + 4095) / 4096;
 	void *map;
 	if ((rc = muxctl_map(c->h, domid, first, count, &map)))
 		return cli_fail(rc);
-	const unsigned char *p = (const unsigned char *)map + gpa % 4096;
-	for (uint64_t off = 0; off < len; off += 16) {
-		printf("%#llx:", (unsigned long long)(gpa + off));
-		for (uint64_t i = off; i < off + 16 && i < len; i++)
-			printf(" %02x", p[i]);
-		printf("\n");
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = peek_on_sigbus;
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(peek_gone, 1)) {
+		muxctl_unmap(map, count);
+		return cli_error(EXIT_NOT_FOUND, "domain %u's memory is gone (destroyed)", domid);
+	}
+	for (uint32_t i = 0; i < repeat; i++) {
+		if (i)
+			sleep(1);
+		peek_dump((const volatile unsigned char *)map + gpa % 4096, gpa, len);
 	}
 	muxctl_unmap(map, count);
 	return EXIT_OK;

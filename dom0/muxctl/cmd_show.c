@@ -30,14 +30,15 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		printf(",\"ctl_version\":%u,\"pcpus\":%u,\"capacity_pct\":%u,\"reserved_pct\":%u,"
 		       "\"mem_total_mib\":%llu,\"mem_free_mib\":%llu,\"dom0_mib\":%llu,"
 		       "\"image_mib\":%llu,\"domains\":%u,\"max_domains\":%u,\"max_vcpus\":%u,"
-		       "\"uptime_s\":%llu}\n",
+		       "\"uptime_s\":%llu,\"mem_free_pages\":%llu,\"image_pages\":%llu}\n",
 		       hi.ctl_version, hi.pcpus, hi.capacity_pct, hi.reserved_pct,
 		       (unsigned long long)(hi.mem_total_pages / MIB_PAGES),
 		       (unsigned long long)(hi.pool_free_pages / MIB_PAGES),
 		       (unsigned long long)(hi.dom0_pages / MIB_PAGES),
 		       (unsigned long long)(hi.image_pages / MIB_PAGES), hi.nr_domains,
 		       hi.max_domains, hi.max_vcpus,
-		       (unsigned long long)(hi.uptime_ns / 1000000000ull));
+		       (unsigned long long)(hi.uptime_ns / 1000000000ull),
+		       (unsigned long long)hi.pool_free_pages, (unsigned long long)hi.image_pages);
 		return EXIT_OK;
 	}
 	printf("version:        %s (control ABI v%u)\n", hi.version, hi.ctl_version);

@@ -31,7 +31,8 @@ static const struct command commands[] = {
 	{ "console", cmd_console, "DOMAIN [-f] [-s TEXT]",
 	  "print the domain's console; -f follows (and types, on a tty); -s types TEXT + newline" },
 	{ "events", cmd_events, "[-f]", "print hypervisor events; -f follows" },
-	{ "peek", cmd_peek, "DOMAIN GPA [LEN]", "read guest memory through a mapping (hex)" },
+	{ "peek", cmd_peek, "DOMAIN GPA [LEN] [-n N]",
+	  "read guest memory through a mapping (hex); -n: N times, a second apart" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -40,6 +40,9 @@ step insmod insmod $M/muxvisor.ko
 step dmesg-module sh -c 'dmesg | grep "muxvisor:"'
 step devnode ls -l /dev/muxvisor
 step info muxctl info
+# a first mapping (of cust) before the memory baseline: the hypervisor
+# keeps the page tables of dom0's map window once they exist
+step peek-baseline muxctl peek cust 0x1000 8
 step info-json muxctl --json info
 step list-static muxctl --json list
 step top-text muxctl top -b -n 1 -i 1
@@ -99,11 +102,19 @@ step bad-resv muxctl create --name greedy --test-kernel $M/hello.elf --reservati
 step bad-dup muxctl create --name burn --test-kernel $M/hello.elf
 step bad-dom0 muxctl pause 0
 step list-unchanged muxctl --json list
-# destroy
+# destroy; burn stays mapped by a process reading it every second: that
+# process loses its mapping (SIGBUS, reported), dom0 itself carries on
+muxctl peek burn "$BURN_UNITS" 8 -n 60 > /tmp/peek-held.txt 2>&1 &
+holder=$!
+i=0
+while [ ! -s /tmp/peek-held.txt ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
 step destroy-idle muxctl destroy idle
 step destroy-hello muxctl destroy hello
 step destroy-burn muxctl destroy burn
 step destroy-again muxctl destroy burn
+wait $holder
+held_rc=$?
+step peek-held sh -c "cat /tmp/peek-held.txt; exit $held_rc"
 step list-end muxctl -H list
 # a Linux domain from a bzImage and an initrd
 step create-linux muxctl create --name lin --kernel $M/bzImage --initrd $M/initramfs.cpio.gz \
