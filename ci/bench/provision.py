@@ -54,8 +54,8 @@ def main():
         if p.ready["muxd"] != "running":
             sys.exit(f"bench-provision: dom0-ready says muxd={p.ready['muxd']}")
         plan = must(p.api("POST", "/v1/plans", body={
-            "name": "bench", "vcpus": 1, "cpu_weight": 256, "mem_ceiling_mib": 16,
-            "mem_floor_mib": 16, "disk_gib": 1, "price_cents_month": 100}), 201, "plan")
+            "name": "bench", "vcpus": 1, "cpu_weight": 256, "mem_ceiling_mib": 64,
+            "mem_floor_mib": 64, "disk_gib": 1, "price_cents_month": 100}), 201, "plan")
         cust = must(p.api("POST", "/v1/customers",
                           body={"name": "bench", "email": "bench@x.example"}), 201, "customer")
         img = must(p.api("POST", "/v1/images", body={

@@ -30,12 +30,6 @@ void image_init_extent(struct hv_image *img, const void *bytes, uint64_t size)
 	(void)size;
 }
 
-bool dom0_module_line(const char *line)
-{
-	(void)line;
-	return false;
-}
-
 int domain_start(struct domain *d)
 {
 	(void)d;
