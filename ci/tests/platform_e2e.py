@@ -16,7 +16,8 @@ dom0's console to compare):
     weights, running);
   - two cpuburn servers compete for the CPUs; a resize to a plan with four
     times the weight moves the measured shares (usage samples) and the
-    hypervisor's weight;
+    hypervisor's weight; a resize to a plan with a 30 % cap holds that
+    server at its cap while the other takes the rest;
   - usage samples show CPU and steal time;
   - stop, start and delete; deleted servers leave no domain behind.
 """
@@ -100,7 +101,11 @@ def setup(p):
     cpuburn = want(p.api("POST", "/v1/images", body={
         "name": "cpuburn", "kind": "kernel", "os": "test-kernel",
         "path": f"{IMAGES}/test-kernels/cpuburn.elf"}), 201, "image cpuburn")
-    return {"small": small, "burn": burn, "heavy": heavy}, cust, linux, cpuburn
+    capped = want(p.api("POST", "/v1/plans", body=dict(plan, name="e2e-capped", vcpus=2,
+                                                        cpu_cap_pct=30, mem_ceiling_mib=64,
+                                                        mem_floor_mib=64)), 201, "plan e2e-capped")
+    return ({"small": small, "burn": burn, "heavy": heavy, "capped": capped},
+            cust, linux, cpuburn)
 
 
 def provision(p, cust, plan, image, name):
@@ -185,6 +190,26 @@ def run(p):
     if not any(pt["steal_pct"] > 1 for pt in pts):
         problems.append(f"no usage point with steal time while contended: {pts}")
     ok &= report("platform_e2e_usage_cpu_and_steal", problems)
+
+    # -- a cap from the plan holds the measured share --------------------------
+    problems = []
+    want(p.api("POST", f"/v1/servers/{burn_a['id']}/actions",
+               body={"type": "resize", "plan_id": plans["capped"]["id"]}), 202, "resize")
+    time.sleep(10)
+    t_cap = int(time.time())
+    time.sleep(30)
+    a_cap, _ = cpu_share(p, burn_a["id"], t_cap)
+    b_cap, _ = cpu_share(p, burn_b["id"], t_cap)
+    print(f"# shares with a capped at 30%: a={a_cap} b={b_cap}", file=sys.stderr)
+    d = domains(p).get(burn_a["domain"], {})
+    if d.get("cap") != 30:
+        problems.append(f"hypervisor cap of burn-a after the resize: {d.get('cap')}")
+    if a_cap is None or b_cap is None:
+        problems.append("missing usage samples")
+    elif not (a_cap <= 36 and b_cap > 100):
+        problems.append(f"with burn-a capped at 30%: {a_cap:.0f}% vs {b_cap:.0f}%, want "
+                        f"burn-a at most 36% and burn-b the rest (over 100%)")
+    ok &= report("platform_e2e_plan_cap_holds_share", problems)
 
     # -- stop, start, delete ----------------------------------------------------
     problems = []
