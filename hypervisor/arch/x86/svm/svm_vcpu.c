@@ -229,9 +229,11 @@ enum virt_action virt_vcpu_enter(struct vcpu *v)
 	vmcb->save.rip = a->regs.rip;
 	vmcb->save.rflags = a->regs.rflags;
 
+	svm_tlb_before_entry(v);
 	__asm__ volatile("clgi; sti" : : : "memory");
 	svm_vmrun(a->vmcb_pa, &a->regs, c->host_save_pa);
 	__asm__ volatile("stgi; cli" : : : "memory");  /* host interrupts here */
+	__atomic_store_n(&a->in_guest, false, __ATOMIC_RELEASE);
 
 	a->regs.gpr[X86_GPR_RAX] = vmcb->save.rax;
 	a->regs.gpr[X86_GPR_RSP] = vmcb->save.rsp;

@@ -24,6 +24,9 @@ struct npt {
 	uint64_t root_pa;        /* PML4, 0 until npt_create */
 	uint64_t owned_pages;    /* 4 KiB pages of RAM mapped and owned */
 	uint64_t table_pages;    /* pages used by the tables themselves */
+	uint64_t flush_gen;      /* bumped after a mapping is removed; a vCPU
+				  * entering with an older one flushes its
+				  * TLB (svm_vcpu.c, npt_flush.c) */
 };
 
 int npt_create(struct npt *n);
@@ -32,7 +35,32 @@ uint64_t npt_destroy(struct npt *n);
 /* Allocates zeroed RAM for [gpa, gpa + size) (4 KiB aligned) and maps it.
  * 0 or -ENOMEM (what was mapped stays owned; npt_destroy frees it). */
 int npt_populate(struct npt *n, uint64_t gpa, uint64_t size);
+/*
+ * The balloon's two operations on single 4 KiB pages (domain/balloon.c),
+ * under the domain's memory lock:
+ * npt_unmap_page() removes gpa's page from the tables (splitting a 2 MiB
+ * mapping, and its pool block, into 4 KiB pieces first) and returns its
+ * host address in *hpa. The caller frees it with page_free(*hpa, 0) only
+ * after npt_flush_domain(): until then a vCPU's TLB may still reach it.
+ * 0, -ENOENT (not mapped), -EPERM (not owned RAM) or -ENOMEM (no page for
+ * the split), changing nothing on error.
+ * npt_map_page() maps a fresh zeroed page at gpa: 0, -EEXIST or -ENOMEM.
+ */
+int npt_unmap_page(struct npt *n, uint64_t gpa, uint64_t *hpa);
+int npt_map_page(struct npt *n, uint64_t gpa);
+
 /* Host-physical address of gpa, or NPT_NONE if not mapped. */
 uint64_t npt_translate(const struct npt *n, uint64_t gpa);
+
+/*
+ * After removing mappings from d's tables: makes sure no vCPU of d can
+ * still use a stale translation. Bumps flush_gen (each vCPU flushes its
+ * TLB on its next entry) and waits for every vCPU that is in the guest on
+ * another pCPU to leave it (kicking it). On return the removed pages may
+ * be freed. Any context with interrupts off; the caller holds d's memory
+ * lock. (svm/svm_tlb.c)
+ */
+struct domain;
+void npt_flush_domain(struct domain *d);
 
 #endif

@@ -32,6 +32,12 @@ struct arch_vcpu {
 	int asid_cpu;               /* pCPU the ASID belongs to, -1 none */
 	int vmcb_cpu;               /* pCPU that last ran the VMCB, -1 none */
 	uint64_t exits;             /* statistics */
+	/* Nested TLB shoot-down (npt_flush.c): in_guest is set from just
+	 * before VMRUN to just after it; npt_gen is the domain's flush_gen
+	 * this vCPU's TLB is clean for. Written by the vCPU's pCPU, read by
+	 * a flushing pCPU. */
+	bool in_guest;
+	uint64_t npt_gen;
 	/* KVM paravirtual interfaces (kvm_pv.c) */
 	uint64_t pvclock_msr, pvclock_gpa;  /* gpa 0: kvmclock off */
 	uint32_t pvclock_version;
