@@ -31,6 +31,7 @@
 
 struct vcpu;
 struct linux_platform;
+struct balloon;
 
 #define DOMAIN_MAX_VCPUS     64
 #define DOMAIN_NAME_MAX      31
@@ -68,7 +69,10 @@ struct domain_config {
 					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
-	uint64_t mem_bytes;
+	uint64_t mem_bytes;             /* RAM ceiling (the E820 shows it) */
+	uint64_t mem_target;            /* Linux: bytes populated at start, the
+					 * balloon holding the rest (0 = all;
+					 * docs/balloon.md) */
 	struct sched_params sched;
 	const void *image;              /* ELF64 or bzImage, read-only */
 	size_t image_len;
@@ -111,6 +115,10 @@ struct domain {
 					* themselves may move (PCI BARs) */
 	unsigned nr_mmio;                       /* create */
 	struct linux_platform *platform;        /* create: Linux devices */
+	/* Memory after creation: mem_lock serialises changes to npt and the
+	 * balloon state (hv/balloon.h), nested inside dev_lock. */
+	struct spinlock mem_lock;
+	struct balloon *balloon;                /* create: Linux customer domains */
 };
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */

@@ -29,5 +29,7 @@ void linux_platform_destroy(struct domain *d);
 /* Console input for the guest's ttyS0, buffered (1 KiB) until the UART
  * has room. Returns the bytes taken; beyond the buffer they are dropped. */
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len);
+/* The domain's virtio-balloon device, or NULL (none). */
+struct virtio_balloon *linux_platform_balloon(struct domain *d);
 
 #endif

@@ -232,8 +232,10 @@ enum virt_action virt_vcpu_enter(struct vcpu *v)
 	svm_tlb_before_entry(v);
 	__asm__ volatile("clgi; sti" : : : "memory");
 	svm_vmrun(a->vmcb_pa, &a->regs, c->host_save_pa);
-	__asm__ volatile("stgi; cli" : : : "memory");  /* host interrupts here */
+	/* Out of the guest before any host interrupt handler runs (one may
+	 * wait for a TLB shoot-down that waits for this, svm_tlb.c). */
 	__atomic_store_n(&a->in_guest, false, __ATOMIC_RELEASE);
+	__asm__ volatile("stgi; cli" : : : "memory");  /* host interrupts here */
 
 	a->regs.gpr[X86_GPR_RAX] = vmcb->save.rax;
 	a->regs.gpr[X86_GPR_RSP] = vmcb->save.rsp;
