@@ -36,7 +36,7 @@
 #include "hv/errno.h"
 #include "hv/time.h"
 
-#define PAGE           4096ull
+#define PAGE_BYTES     4096ull
 #define HIGH_BASE      (1ull << 32)
 #define PENDING_MAX    512             /* pages unmapped per TLB shoot-down */
 
@@ -62,18 +62,18 @@ struct balloon {
 /* The page index of gpa in the domain's RAM, or -1 if gpa is not RAM. */
 static int64_t page_index(const struct balloon *b, uint64_t gpa)
 {
-	uint64_t pfn = gpa / PAGE;
+	uint64_t pfn = gpa / PAGE_BYTES;
 
 	if (pfn < b->low_pages)
 		return (int64_t)pfn;
-	if (gpa >= HIGH_BASE && pfn - HIGH_BASE / PAGE < b->high_pages)
-		return (int64_t)(b->low_pages + pfn - HIGH_BASE / PAGE);
+	if (gpa >= HIGH_BASE && pfn - HIGH_BASE / PAGE_BYTES < b->high_pages)
+		return (int64_t)(b->low_pages + pfn - HIGH_BASE / PAGE_BYTES);
 	return -1;
 }
 
 static uint64_t index_gpa(const struct balloon *b, uint64_t idx)
 {
-	return idx < b->low_pages ? idx * PAGE : HIGH_BASE + (idx - b->low_pages) * PAGE;
+	return idx < b->low_pages ? idx * PAGE_BYTES : HIGH_BASE + (idx - b->low_pages) * PAGE_BYTES;
 }
 
 static bool test_bit(const struct balloon *b, uint64_t i)
@@ -134,7 +134,7 @@ static int op_inflate(void *ctx, const uint32_t *pfns, unsigned n)
 	uint64_t f = spin_lock_irqsave(&d->mem_lock);
 
 	for (unsigned i = 0; i < n && bad < 0; i++) {
-		int64_t idx = page_index(b, (uint64_t)pfns[i] * PAGE);
+		int64_t idx = page_index(b, (uint64_t)pfns[i] * PAGE_BYTES);
 
 		if (idx < 0) {
 			bad = i;
@@ -170,7 +170,7 @@ static int op_deflate(void *ctx, const uint32_t *pfns, unsigned n)
 	uint64_t f = spin_lock_irqsave(&d->mem_lock);
 
 	for (unsigned i = 0; i < n && bad < 0; i++) {
-		int64_t idx = page_index(b, (uint64_t)pfns[i] * PAGE);
+		int64_t idx = page_index(b, (uint64_t)pfns[i] * PAGE_BYTES);
 
 		if (idx < 0) {
 			bad = i;
@@ -201,8 +201,8 @@ static int op_report(void *ctx, uint64_t gpa, uint64_t len)
 	struct domain *d = b->dom;
 	int64_t first = page_index(b, gpa), last = len ? page_index(b, gpa + len - 1) : -1;
 
-	if ((gpa | len) % PAGE || first < 0 || last < first ||
-	    (uint64_t)(last - first) != len / PAGE - 1) {
+	if ((gpa | len) % PAGE_BYTES || first < 0 || last < first ||
+	    (uint64_t)(last - first) != len / PAGE_BYTES - 1) {
 		domain_crash(d, "balloon free page report of %#lx+%#lx outside its RAM", gpa, len);
 		return -EINVAL;
 	}
@@ -267,25 +267,25 @@ int balloon_fault(struct domain *d, uint64_t gpa)
 static int populate_first(struct balloon *b, uint64_t pages)
 {
 	uint64_t low = MIN(pages, b->low_pages), high = pages - low;
-	int err = npt_populate(&b->dom->npt, 0, low * PAGE);
+	int err = npt_populate(&b->dom->npt, 0, low * PAGE_BYTES);
 
 	if (!err && high)
-		err = npt_populate(&b->dom->npt, HIGH_BASE, high * PAGE);
+		err = npt_populate(&b->dom->npt, HIGH_BASE, high * PAGE_BYTES);
 	return err;
 }
 
 int balloon_domain_init(struct domain *d, uint64_t low_end, uint64_t high_end,
 			uint64_t target)
 {
-	uint64_t low_pages = low_end / PAGE;
-	uint64_t high_pages = high_end > HIGH_BASE ? (high_end - HIGH_BASE) / PAGE : 0;
+	uint64_t low_pages = low_end / PAGE_BYTES;
+	uint64_t high_pages = high_end > HIGH_BASE ? (high_end - HIGH_BASE) / PAGE_BYTES : 0;
 	uint64_t ram = low_pages + high_pages;
 	size_t size = sizeof(struct balloon) + (ram + 63) / 64 * 8;
 	unsigned order = 0;
 
-	if (target % PAGE || target < BALLOON_MIN_TARGET || target / PAGE > ram)
+	if (target % PAGE_BYTES || target < BALLOON_MIN_TARGET || target / PAGE_BYTES > ram)
 		return -EINVAL;
-	while ((PAGE << order) < size)
+	while ((PAGE_BYTES << order) < size)
 		order++;
 	if (order > PAGE_ORDER_MAX)
 		return -EINVAL;
@@ -301,7 +301,7 @@ int balloon_domain_init(struct domain *d, uint64_t low_end, uint64_t high_end,
 	b->low_pages = low_pages;
 	b->high_pages = high_pages;
 	b->ram_pages = ram;
-	b->target_pages = target / PAGE;
+	b->target_pages = target / PAGE_BYTES;
 	b->dropped = ram - b->target_pages;
 	d->balloon = b;
 	return populate_first(b, b->target_pages);
@@ -329,11 +329,11 @@ int balloon_set_target(struct domain *d, uint64_t bytes)
 
 	if (!b || !vb)
 		return -ENODEV;
-	if (bytes % PAGE || bytes < BALLOON_MIN_TARGET || bytes / PAGE > b->ram_pages)
+	if (bytes % PAGE_BYTES || bytes < BALLOON_MIN_TARGET || bytes / PAGE_BYTES > b->ram_pages)
 		return -EINVAL;
 	uint64_t f = spin_lock_irqsave(&d->dev_lock);
 	uint64_t mf = spin_lock_irqsave(&d->mem_lock);
-	b->target_pages = bytes / PAGE;
+	b->target_pages = bytes / PAGE_BYTES;
 	b->reached_logged = false;
 	check_reached(b);
 	spin_unlock_irqrestore(&d->mem_lock, mf);
@@ -356,7 +356,8 @@ int balloon_get(struct domain *d, struct balloon_info *out)
 	uint64_t mf = spin_lock_irqsave(&d->mem_lock);
 	*out = (struct balloon_info){
 		.ram_pages = b->ram_pages, .target_pages = b->target_pages,
-		.populated_pages = d->npt.owned_pages, .ballooned_pages = b->ballooned,
+		.populated_pages = d->npt.owned_pages, .npt_table_pages = d->npt.table_pages,
+		.ballooned_pages = b->ballooned,
 		.dropped_pages = b->dropped, .guest_actual = vb->actual,
 		.inflated = b->inflated, .deflated = b->deflated,
 		.reported_pages = b->reported, .touched = b->touched,
@@ -377,12 +378,12 @@ void balloon_print(struct domain *d)
 		return;
 	log_raw("balloon-state: d%u '%s' ram_kib=%lu target_kib=%lu populated_kib=%lu "
 		"ballooned_kib=%lu dropped_kib=%lu actual_kib=%lu inflated=%lu deflated=%lu "
-		"reported=%lu touched=%lu refaulted=%lu ignored=%lu host_free_kib=%lu "
+		"reported=%lu touched=%lu refaulted=%lu ignored=%lu npt_tables_kib=%lu host_free_kib=%lu "
 		"guest_free_kib=%lu guest_avail_kib=%lu guest_total_kib=%lu stats_updates=%lu\n",
 		d->id, d->cfg.name, i.ram_pages * 4, i.target_pages * 4, i.populated_pages * 4,
 		i.ballooned_pages * 4, i.dropped_pages * 4, (uint64_t)i.guest_actual * 4,
 		i.inflated, i.deflated, i.reported_pages, i.touched, i.refaulted, i.ignored,
-		page_free_count() * 4, i.stats.val[VIRTIO_BALLOON_S_MEMFREE] >> 10,
+		i.npt_table_pages * 4, page_free_count() * 4, i.stats.val[VIRTIO_BALLOON_S_MEMFREE] >> 10,
 		i.stats.val[VIRTIO_BALLOON_S_AVAIL] >> 10,
 		i.stats.val[VIRTIO_BALLOON_S_MEMTOT] >> 10, i.stats.updates);
 }

@@ -36,6 +36,7 @@ struct balloon_info {
 	uint64_t ram_pages;          /* the ceiling: E820 RAM */
 	uint64_t target_pages;       /* what the guest should keep */
 	uint64_t populated_pages;    /* backed by pool pages now */
+	uint64_t npt_table_pages;    /* the nested page tables themselves */
 	uint64_t ballooned_pages;    /* in the guest's balloon */
 	uint64_t dropped_pages;      /* unpopulated, not ballooned */
 	uint32_t guest_actual;       /* the driver's own count (config actual) */
