@@ -41,7 +41,7 @@ KERNEL = os.path.join(ROOT, "build", "linux-guest", "bzImage")
 INITRD = os.path.join(ROOT, "build", "linux-guest", "initramfs.cpio.gz")
 READY_RX = GUEST_READY.lstrip("^")
 CEIL_MIB, START_MIB, LOW_MIB, OOM_MIB, FILL_MIB = 448, 384, 192, 128, 160
-STATE_RX = r"balloon-state: d(\d+) 'lin' (.*)$"
+STATE_RX = r"balloon-state: d(\d+) 'lin' (.* stats_updates=\d+)$"
 PROMPT = r"muxguest# "
 TOL_KIB = 256          # hypervisor allocations besides the domain's (logs, ...)
 
@@ -80,7 +80,7 @@ class Session:
         """One balloon-state line of the domain, as a dict of ints."""
         self.to_hv()
         self.vm.send(":balloon\r")
-        hit = self.vm.wait_for(STATE_RX, timeout=60, partial=True)
+        hit = self.vm.wait_for(STATE_RX, timeout=60)   # whole lines only
         self.domid = int(hit.group(1))
         fields = dict(kv.split("=") for kv in hit.group(2).split())
         return {k: int(v) for k, v in fields.items()}
@@ -90,7 +90,7 @@ class Session:
         self.to_hv()
         self.vm.send(f":balloon {self.domid} {mib}M\r")
         self.vm.wait_for(rf"balloon: d{self.domid} 'lin' reached target_kib={mib * 1024} ",
-                         timeout=600, partial=True)
+                         timeout=600)
 
     def guest(self, command, result_rx, timeout=600):
         self.to_guest()
