@@ -6,9 +6,9 @@
  * ASID (APM vol. 2, 15.16); removing a nested PTE does not remove them.
  * A vCPU about to enter compares its domain's npt.flush_gen with the
  * generation it last flushed for and, if older, sets TLB_CONTROL to flush
- * on this VMRUN. TLB_CONTROL_FLUSH_ALL rather than FLUSH_ASID: QEMU's
- * emulated SVM acts on the value 1 only, and a flush of every ASID is
- * also correct on hardware, just broader.
+ * on this VMRUN. TLB_CONTROL_FLUSH_ALL rather than FLUSH_ASID: every SVM
+ * implementation must honour 1, while whether QEMU 7.2's emulation acts on
+ * 3 was not checked; flushing every ASID is correct, just broader.
  *
  * Ordering (a Dekker pair, both sides sequentially consistent):
  *   vCPU:    in_guest = true;  read flush_gen;  VMRUN ... ; in_guest = false
