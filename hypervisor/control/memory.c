@@ -12,10 +12,17 @@
  * the customer's. While any are mapped the customer's own stop actions
  * keep it (domain.c), and destroying it removes the mappings first
  * (ctl_mem_domain_gone), so a page is never freed while dom0 maps it.
- * Removing a mapping raises dom0's npt_gen; the call waits until no
- * vCPU of dom0 is in guest mode with an older TLB (svm_vcpu.c flushes on
- * entry), so the page cannot be reached through a stale translation
- * once the call returns.
+ * Removing a mapping is followed by npt_flush_domain(dom0) (svm_tlb.c,
+ * the same shoot-down the balloon uses): it returns once no vCPU of dom0
+ * is in guest mode with an older TLB, so the page cannot be reached
+ * through a stale translation once the call returns.
+ *
+ * The balloon (domain/balloon.c) never takes a page dom0 maps: it asks
+ * ctl_mem_gfn_mapped() under the customer's mem_lock, and MEM_MAP looks
+ * the pages up and records the mapping under that same lock, so a page
+ * is either unmapped by the balloon first (MEM_MAP then fails with
+ * -ENOENT) or recorded first (the balloon leaves it alone). ranges_lock
+ * keeps the balloon's lookups safe against changes for other domains.
  *
  * Which customer page is where: map_ranges.c.
  *
@@ -39,6 +46,8 @@
 #include "hv/schedule.h"
 #include "hv/time.h"
 #include "hv/vcpu.h"
+#include "hv/balloon.h"
+#include "hv/spinlock.h"
 
 #define WINDOW_MAX (64ull << 30)
 
@@ -75,44 +84,38 @@ int ctl_mem_populate(struct ctl_call *k)
 	for (uint64_t i = 0; i < m->count; i++)
 		if (m->gfn + i >= (1ull << 40) || !is_ram(d, (m->gfn + i) << 12))
 			return ctl_fail(k, -ERANGE, CTL_FIELD(u.mem.gfn));
-	for (uint64_t i = 0; i < m->count; i++)
+	uint64_t f = spin_lock_irqsave(&d->mem_lock);
+	for (uint64_t i = 0; i < m->count && !err; i++)
 		if (npt_translate(&d->npt, (m->gfn + i) << 12) != NPT_NONE)
-			return ctl_fail(k, -EEXIST, CTL_FIELD(u.mem.gfn));
+			err = -EEXIST;
+	spin_unlock_irqrestore(&d->mem_lock, f);
+	if (err)
+		return ctl_fail(k, err, CTL_FIELD(u.mem.gfn));
 	/* The pages, and a table page per 2 MiB they may touch, at most. */
 	if (m->count + m->count / 512 + 4 > page_free_count())
 		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
-	for (uint64_t i = 0; i < m->count && !err; i++)
-		err = npt_populate(&d->npt, (m->gfn + i) << 12, 4096);
+	/* mem_lock: the balloon changes the same tables. A Linux customer's
+	 * page goes through the balloon's accounting (a touch: it leaves the
+	 * balloon or stops being dropped), so populated + ballooned + dropped
+	 * stays the ceiling. */
+	f = spin_lock_irqsave(&d->mem_lock);
+	for (uint64_t i = 0; i < m->count && !err; i++) {
+		uint64_t gpa = (m->gfn + i) << 12;
+		err = d->balloon ? balloon_fault_locked(d, gpa) : npt_populate(&d->npt, gpa, 4096);
+	}
+	spin_unlock_irqrestore(&d->mem_lock, f);
 	/* Only if another CPU took the pool from under the check above:
 	 * what was mapped stays the domain's, freed when it is destroyed. */
 	return err ? ctl_fail(k, err, CTL_FIELD(u.mem.count)) : 0;
 }
 
-static struct map_ranges ranges;             /* life-cycle lock */
+/* Changed under the life-cycle lock and ranges_lock; read under either
+ * (the balloon reads under ranges_lock, ctl_mem_gfn_mapped). Lock order:
+ * a domain's mem_lock, ranges_lock, domain_lock (pages_gone). */
+static struct map_ranges ranges;
+static struct spinlock ranges_lock = SPINLOCK_INIT;
 
-/* Kicks dom0's vCPUs out of the guest until every one in it has flushed
- * its TLB since the mappings were removed. */
-static void flush_dom0(struct domain *dom0)
-{
-	uint64_t gen = __atomic_add_fetch(&dom0->npt_gen, 1, __ATOMIC_SEQ_CST);
-
-	for (;;) {
-		uint64_t kick = 0;
-		for (unsigned i = 0; i < dom0->cfg.nr_vcpus; i++) {
-			struct arch_vcpu *a = &dom0->vcpus[i]->arch;
-			if (__atomic_load_n(&a->in_guest, __ATOMIC_SEQ_CST) &&
-			    __atomic_load_n(&a->npt_gen_seen, __ATOMIC_SEQ_CST) != gen)
-				kick |= 1ull << a->asid_cpu;
-		}
-		if (!kick)
-			return;
-		schedule_send_kicks(kick);
-		uint64_t until = time_now_ns() + 1000000;      /* then kick again */
-		while (time_now_ns() < until)
-			cpu_relax();
-	}
-}
-
+/* dom0's mem_lock held. */
 static void unmap_pages(struct domain *dom0, uint64_t win, uint64_t count)
 {
 	for (uint64_t i = 0; i < count; i++)
@@ -121,7 +124,12 @@ static void unmap_pages(struct domain *dom0, uint64_t win, uint64_t count)
 
 bool ctl_mem_gfn_mapped(const struct domain *d, uint64_t gfn)
 {
-	return d->mapped_pages && map_ranges_has_gfn(&ranges, d->id, gfn);
+	if (!__atomic_load_n(&d->mapped_pages, __ATOMIC_RELAXED))
+		return false;
+	uint64_t f = spin_lock_irqsave(&ranges_lock);
+	bool mapped = map_ranges_has_gfn(&ranges, d->id, gfn);
+	spin_unlock_irqrestore(&ranges_lock, f);
+	return mapped;
 }
 
 struct drop_ctx {
@@ -142,11 +150,16 @@ void ctl_mem_domain_gone(struct domain *d)
 {
 	struct domain *dom0 = domain_find(0);
 	struct drop_ctx c = { .dom0 = dom0 && dom0 != d ? dom0 : NULL };
+	uint64_t mf = c.dom0 ? spin_lock_irqsave(&c.dom0->mem_lock) : 0;
+	uint64_t f = spin_lock_irqsave(&ranges_lock);
 
 	map_ranges_drop(&ranges, d->id, d->cfg.privileged, dropped, &c);
-	d->mapped_pages = 0;
+	__atomic_store_n(&d->mapped_pages, 0, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&ranges_lock, f);
 	if (c.any && c.dom0)
-		flush_dom0(c.dom0);
+		npt_flush_domain(c.dom0);
+	if (c.dom0)
+		spin_unlock_irqrestore(&c.dom0->mem_lock, mf);
 }
 
 /* The window range [gpa, gpa + count pages) inside the window? */
@@ -159,19 +172,12 @@ static bool in_window(uint64_t gpa, uint64_t count)
 	       count <= wpages - ((gpa - wgpa) >> 12);
 }
 
-int ctl_mem_map(struct ctl_call *k)
+/* ctl_mem_map with the customer's and dom0's mem_lock held. */
+static int map_locked(struct ctl_call *k, struct domain *d, struct domain *dom0)
 {
 	const struct muxv_mem *m = &k->c.u.mem;
-	struct domain *dom0 = k->caller->dom;
-	int err = ctl_check_mem(&k->c, true, &k->err_field);
-	struct domain *d = err ? NULL : ctl_domain(k, &err);
+	int err = 0;
 
-	if (!d)
-		return err;
-	if (d->cfg.privileged)
-		return ctl_fail(k, -EINVAL, CTL_FIELD(hdr.domid));
-	if (!in_window(m->dom0_gpa, m->count))
-		return ctl_fail(k, -ERANGE, CTL_FIELD(u.mem.dom0_gpa));
 	for (uint64_t i = 0; i < m->count; i++)
 		if (m->gfn + i >= (1ull << 40) ||
 		    npt_translate(&d->npt, (m->gfn + i) << 12) == NPT_NONE)
@@ -189,12 +195,38 @@ int ctl_mem_map(struct ctl_call *k)
 	}
 	if (err) {              /* the pool emptied under the check above */
 		unmap_pages(dom0, m->dom0_gpa, m->count);
-		flush_dom0(dom0);
+		npt_flush_domain(dom0);
 		return ctl_fail(k, -ENOMEM, CTL_FIELD(u.mem.count));
 	}
+	uint64_t f = spin_lock_irqsave(&ranges_lock);
 	map_ranges_add(&ranges, d->id, m->gfn, m->count, m->dom0_gpa);
-	d->mapped_pages += m->count;
+	__atomic_add_fetch(&d->mapped_pages, m->count, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&ranges_lock, f);
 	return 0;
+}
+
+int ctl_mem_map(struct ctl_call *k)
+{
+	const struct muxv_mem *m = &k->c.u.mem;
+	struct domain *dom0 = k->caller->dom;
+	int err = ctl_check_mem(&k->c, true, &k->err_field);
+	struct domain *d = err ? NULL : ctl_domain(k, &err);
+
+	if (!d)
+		return err;
+	if (d->cfg.privileged)
+		return ctl_fail(k, -EINVAL, CTL_FIELD(hdr.domid));
+	if (!in_window(m->dom0_gpa, m->count))
+		return ctl_fail(k, -ERANGE, CTL_FIELD(u.mem.dom0_gpa));
+	/* The customer's mem_lock from the look-up to the record, so the
+	 * balloon cannot take a page in between (the top of this file);
+	 * dom0's inside it for dom0's tables. */
+	uint64_t cf = spin_lock_irqsave(&d->mem_lock);
+	uint64_t df = spin_lock_irqsave(&dom0->mem_lock);
+	err = map_locked(k, d, dom0);
+	spin_unlock_irqrestore(&dom0->mem_lock, df);
+	spin_unlock_irqrestore(&d->mem_lock, cf);
+	return err;
 }
 
 static void pages_gone(void *ctx, uint32_t domid, uint64_t pages)
@@ -203,7 +235,7 @@ static void pages_gone(void *ctx, uint32_t domid, uint64_t pages)
 
 	(void)ctx;
 	if (d)
-		d->mapped_pages -= pages;
+		__atomic_sub_fetch(&d->mapped_pages, pages, __ATOMIC_RELAXED);
 }
 
 int ctl_mem_unmap(struct ctl_call *k)
@@ -217,8 +249,12 @@ int ctl_mem_unmap(struct ctl_call *k)
 	err = map_ranges_can_remove(&ranges, m->dom0_gpa, m->count);
 	if (err)
 		return ctl_fail(k, err, err == -ENOENT ? CTL_FIELD(u.mem.dom0_gpa) : CTL_FIELD(hdr.op));
+	uint64_t df = spin_lock_irqsave(&dom0->mem_lock);
+	uint64_t f = spin_lock_irqsave(&ranges_lock);
 	map_ranges_remove(&ranges, m->dom0_gpa, m->count, pages_gone, NULL);
+	spin_unlock_irqrestore(&ranges_lock, f);
 	unmap_pages(dom0, m->dom0_gpa, m->count);
-	flush_dom0(dom0);
+	npt_flush_domain(dom0);
+	spin_unlock_irqrestore(&dom0->mem_lock, df);
 	return 0;
 }

@@ -63,6 +63,16 @@ void page_free(uint64_t pa, unsigned order)
 		panic("page_free(%#lx, order %u): not an allocated block", pa, order);
 }
 
+void page_split(uint64_t pa, unsigned order)
+{
+	uint64_t flags = spin_lock_irqsave(&pool_lock);
+	int err = page_pool_split(&pool, pa, order);
+
+	spin_unlock_irqrestore(&pool_lock, flags);
+	if (err)
+		panic("page_split(%#lx, order %u): not an allocated block", pa, order);
+}
+
 uint64_t page_free_count(void)
 {
 	return __atomic_load_n(&pool.free_frames, __ATOMIC_RELAXED);

@@ -185,6 +185,19 @@ int page_pool_free(struct page_pool *p, uint64_t pa, unsigned order)
 	return 0;
 }
 
+int page_pool_split(struct page_pool *p, uint64_t pa, unsigned order)
+{
+	uint64_t pfn = pa >> 12;
+
+	if (order > PAGE_ORDER_MAX || (pa & 4095) || pfn >= p->nr_frames ||
+	    (pfn & ((1ull << order) - 1)) ||
+	    p->state[pfn] != (STATE_USED_HEAD | order))
+		return -EINVAL;
+	for (uint64_t i = 0; i < (1ull << order); i++)
+		p->state[pfn + i] = STATE_USED_HEAD | 0;
+	return 0;
+}
+
 bool page_pool_is_allocated(const struct page_pool *p, uint64_t pa)
 {
 	uint64_t pfn = pa >> 12;

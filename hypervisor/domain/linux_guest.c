@@ -17,6 +17,7 @@
 #include "hv/vcpu.h"
 #include "hv/guest_mem.h"
 #include "hv/image.h"
+#include "hv/balloon.h"
 #include "hv/mm.h"
 #include "hv/log.h"
 #include "hv/lib.h"
@@ -108,20 +109,25 @@ static int check_cfg(const struct domain_config *cfg, const char **why)
 	struct linux_boot_image img;
 	struct linux_boot_plan plan;
 
+	if (cfg->mem_target && (cfg->mem_target > cfg->mem_bytes || cfg->privileged ||
+				cfg->mem_target < BALLOON_MIN_TARGET || cfg->mem_target % 4096)) {
+		*why = "memory target out of range (16 MiB .. mem, customer domains only)";
+		return -EINVAL;
+	}
 	return make_plan(cfg, &img, &plan, why);
 }
 
+/* A customer domain's RAM goes through the balloon's bookkeeping, which
+ * populates the start target and leaves the rest for the guest's first
+ * touch; the privileged domain's is all populated. */
 static int populate(struct domain *d)
 {
 	uint64_t mem = d->cfg.mem_bytes, low = MIN(mem, LINUX_HOLE_START);
+	uint64_t target = d->cfg.mem_target ? d->cfg.mem_target : mem;
 
 	if (d->cfg.privileged)
 		return dom0_populate(d);
-	int err = npt_populate(&d->npt, 0, low);
-
-	if (!err && mem > low)
-		err = npt_populate(&d->npt, 1ull << 32, mem - low);
-	return err;
+	return balloon_domain_init(d, low, mem > low ? (1ull << 32) + mem - low : 0, target);
 }
 
 /* Builds one table set in scratch memory and copies it to gpa. */
@@ -257,9 +263,15 @@ static int build(struct domain *d)
 	return 0;
 }
 
+static void teardown(struct domain *d)
+{
+	linux_platform_destroy(d);
+	balloon_domain_free(d);
+}
+
 const struct domain_loader linux_guest_loader = {
 	.check = check_cfg,
 	.build = build,
-	.teardown = linux_platform_destroy,
+	.teardown = teardown,
 	.all_vcpus_start = false,
 };

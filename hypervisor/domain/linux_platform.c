@@ -6,7 +6,9 @@
  *     register reboots it;
  *   - a 16550A UART at 0x3f8 (COM1, the guest's ttyS0);
  *   - the PCI host bridge on configuration mechanism #1 (0xcf8-0xcff);
- *   - virtio-console at 00:01.0, its BAR in the 32-bit PCI window.
+ *   - virtio-console at 00:01.0, its BAR in the 32-bit PCI window;
+ *   - virtio-balloon at 00:02.0 (customer domains), BAR next to it; its
+ *     requests go to domain/balloon.c.
  * The device models (hypervisor/devices/) are pure; this file owns their
  * memory and their environment: guest memory, MSI delivery to the
  * virtual x2APICs, and console lines. Every call into a model happens
@@ -23,6 +25,8 @@
 #include "hv/pci_host.h"
 #include "hv/uart16550.h"
 #include "hv/virtio_console.h"
+#include "hv/virtio_balloon.h"
+#include "hv/balloon.h"
 #include "hv/mm.h"
 #include "hv/log.h"
 #include "hv/lib.h"
@@ -30,6 +34,7 @@
 
 #define COM1_PORT        0x3f8
 #define CONSOLE_PCI_SLOT 1
+#define BALLOON_PCI_SLOT 2
 
 /* MSI address/data (Intel SDM vol. 3A, 10.11.1 and 10.11.2). */
 #define MSI_ADDR_BASE    0xfee00000u
@@ -48,6 +53,8 @@ struct linux_platform {
 	struct pci_host pci;
 	struct uart16550 uart;
 	struct virtio_console vcon;
+	struct virtio_balloon vbal;
+	bool has_balloon;
 	struct dom_console_line out;       /* device output line */
 	unsigned msi_dropped;
 	/* Console input waiting for room in the UART's 16-byte FIFO: the
@@ -164,6 +171,28 @@ static void pm_out(void *dev, uint16_t port, unsigned size, uint32_t val)
 		p->sleep_status &= (uint8_t)~val;      /* write 1 to clear */
 }
 
+static int attach_balloon(struct linux_platform *p)
+{
+	struct domain *d = p->dom;
+	int err = virtio_balloon_init(&p->vbal, &p->env, balloon_device_ops(d));
+
+	if (!err)
+		err = virtio_pci_set_bar(&p->vbal.vp, LINUX_PCI_MMIO32 + VIRTIO_PCI_BAR_SIZE);
+	if (!err) {
+		struct vdev_pci_fn fn = virtio_pci_fn(&p->vbal.vp);
+		err = pci_host_attach(&p->pci, BALLOON_PCI_SLOT, &fn);
+	}
+	if (!err)
+		err = domain_add_mmio(d, virtio_pci_mmio(&p->vbal.vp));
+	if (!err) {
+		/* A pre-ballooned domain: the driver inflates by the rest. */
+		uint64_t target = d->cfg.mem_target ? d->cfg.mem_target : d->cfg.mem_bytes;
+		virtio_balloon_set_target(&p->vbal, (uint32_t)((d->cfg.mem_bytes - target) >> 12));
+		p->has_balloon = true;
+	}
+	return err;
+}
+
 static int attach_devices(struct linux_platform *p)
 {
 	struct domain *d = p->dom;
@@ -196,6 +225,8 @@ static int attach_devices(struct linux_platform *p)
 		err = domain_add_pio(d, &pci);
 	if (!err)
 		err = domain_add_mmio(d, virtio_pci_mmio(&p->vcon.vp));
+	if (!err && balloon_device_ops(d))
+		err = attach_balloon(p);
 	return err;
 }
 
@@ -243,6 +274,13 @@ size_t linux_platform_input_room(struct domain *d)
 	size_t room = sizeof(p->in_ring) - p->in_len;
 	spin_unlock_irqrestore(&d->dev_lock, f);
 	return room;
+}
+
+struct virtio_balloon *linux_platform_balloon(struct domain *d)
+{
+	struct linux_platform *p = d->platform;
+
+	return p && p->has_balloon ? &p->vbal : NULL;
 }
 
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len)

@@ -3,7 +3,8 @@
  * hv/static_domains.h and docs/static-domains.md).
  *
  * A module line reads
- *     name=<name> vcpus=<n> mem=<size> [weight=<w>] [reservation=<%>]
+ *     name=<name> vcpus=<n> mem=<size> [mem_target=<size>] [weight=<w>]
+ *     [reservation=<%>]
  *     [cap=<%>] [burst_baseline=<%>] [burst_max_ms=<ms>]
  *     [on_poweroff=destroy|keep] [on_crash=destroy|keep] [privileged]
  *     [cmdline="<words>"] [other words]
@@ -41,6 +42,7 @@ static const struct num_option num_options[] = {
 	{ "cap", 0, DOMAIN_MAX_VCPUS * 100, false },
 	{ "burst_baseline", 0, DOMAIN_MAX_VCPUS * 100, false },
 	{ "burst_max_ms", 0, 3600000, false },
+	{ "mem_target", 16ull << 20, 1ull << 40, true },
 };
 
 static void store_number(struct domain_config *cfg, unsigned idx, uint64_t v)
@@ -53,6 +55,7 @@ static void store_number(struct domain_config *cfg, unsigned idx, uint64_t v)
 	case 4: cfg->sched.cap = (uint32_t)v; break;
 	case 5: cfg->sched.burst_baseline = (uint32_t)v; break;
 	case 6: cfg->sched.burst_max_ms = (uint32_t)v; break;
+	case 7: cfg->mem_target = v; break;
 	}
 }
 
@@ -164,6 +167,10 @@ int static_domain_parse(const char *cmdline, struct domain_config *cfg,
 			      !cfg->mem_bytes ? "mem=" : NULL;
 	if (missing) {
 		fmt_snprintf(why, why_size, "missing %s", missing);
+		return -EINVAL;
+	}
+	if (cfg->mem_target > cfg->mem_bytes) {
+		fmt_snprintf(why, why_size, "mem_target= is above mem=");
 		return -EINVAL;
 	}
 	return 0;

@@ -46,6 +46,13 @@ void page_free(uint64_t pa, unsigned order)
 			   (unsigned long long)pa, order);
 }
 
+void page_split(uint64_t pa, unsigned order)
+{
+	if (page_pool_split(&pool, pa, order))
+		unit_failf("page_split(%#llx, %u) of a block not allocated",
+			   (unsigned long long)pa, order);
+}
+
 static void setup_pool(void)
 {
 	test_phys_init(ARENA);
@@ -225,8 +232,53 @@ static void test_two_domains_disjoint(void)
 	unit_end();
 }
 
+/* The balloon's single-page operations: a page inside a 2 MiB mapping
+ * is taken out (the mapping split, its neighbours unchanged), freed,
+ * mapped back fresh and zeroed; destroy then frees exactly the rest. */
+static void test_balloon_unmap_map(void)
+{
+	struct npt n;
+	uint64_t hpa, hpa2, next_before;
+
+	unit_begin("npt_balloon_unmap_and_map_page");
+	setup_pool();
+	uint64_t before = pool.free_frames;
+	UNIT_CHECK(npt_create(&n) == 0);
+	UNIT_CHECK(npt_populate(&n, 0, 4ull << 20) == 0);
+	UNIT_CHECK(count_leaves(&n).large == 2);
+	next_before = npt_translate(&n, 0x202000);
+	memset(phys_to_virt(npt_translate(&n, 0x201000)), 0xab, 4096);
+	UNIT_CHECK(npt_unmap_page(&n, 0x201000, &hpa) == 0);
+	UNIT_CHECK(npt_translate(&n, 0x201000) == NPT_NONE);
+	UNIT_CHECK(npt_translate(&n, 0x202000) == next_before);
+	UNIT_CHECK(n.owned_pages == 1023);
+	struct leaf_census c = count_leaves(&n);
+	UNIT_CHECK(c.large == 1 && c.small == 511 && c.not_owned == 0);
+	UNIT_CHECK(npt_unmap_page(&n, 0x201000, &hpa2) == -ENOENT);
+	UNIT_CHECK(npt_unmap_page(&n, 0x800000, &hpa2) == -ENOENT);
+	uint64_t free_mid = pool.free_frames;
+	page_free(hpa, 0);                       /* one page of the 2 MiB block */
+	UNIT_CHECK(pool.free_frames == free_mid + 1);
+	UNIT_CHECK(npt_map_page(&n, 0x201000) == 0);
+	UNIT_CHECK(npt_map_page(&n, 0x201000) == -EEXIST);
+	uint8_t *p = phys_to_virt(npt_translate(&n, 0x201000));
+	UNIT_CHECK(p[0] == 0 && p[4095] == 0);
+	UNIT_CHECK(n.owned_pages == 1024);
+	/* A page of the other, still large, mapping; then an allocation
+	 * failure for the split changes nothing. */
+	fail_allocs_after_armed = true;
+	allocs_left = 0;
+	UNIT_CHECK(npt_unmap_page(&n, 0x1ff000, &hpa2) == -ENOMEM);
+	fail_allocs_after_armed = false;
+	UNIT_CHECK(npt_translate(&n, 0x1ff000) != NPT_NONE && count_leaves(&n).large == 1);
+	npt_destroy(&n);
+	UNIT_CHECK(pool.free_frames == before);
+	unit_end();
+}
+
 int main(void)
 {
+	test_balloon_unmap_map();
 	test_aligned_ram_uses_large_pages();
 	test_unaligned_ram_uses_small_pages();
 	test_misaligned_rejected();

@@ -309,6 +309,38 @@ static void test_bad_frees(void)
 	unit_end();
 }
 
+/* A 2 MiB block split into pages: each is freed alone, in any order, and
+ * the block merges back whole; bad splits change nothing. */
+static void test_split(void)
+{
+	struct page_pool p;
+
+	unit_begin("page_alloc_split");
+	pool_fresh(&p);
+	page_pool_add_range(&p, 2 * MIB, 6 * MIB);
+	uint64_t big = page_pool_alloc(&p, PAGE_ORDER_MAX);
+	uint64_t small = page_pool_alloc(&p, 0);
+	uint64_t before = p.free_frames;
+	UNIT_CHECK(big && small);
+	UNIT_CHECK(page_pool_split(&p, big + PAGE, PAGE_ORDER_MAX) == -EINVAL);
+	UNIT_CHECK(page_pool_split(&p, big, 3) == -EINVAL);
+	UNIT_CHECK(page_pool_split(&p, small, PAGE_ORDER_MAX) == -EINVAL);
+	UNIT_CHECK(page_pool_split(&p, big, PAGE_ORDER_MAX) == 0);
+	UNIT_CHECK(p.free_frames == before);
+	UNIT_CHECK(page_pool_free(&p, big, PAGE_ORDER_MAX) == -EINVAL);  /* now pages */
+	UNIT_CHECK(page_pool_free(&p, big + 7 * PAGE, 0) == 0);
+	UNIT_CHECK(page_pool_free(&p, big + 7 * PAGE, 0) == -EINVAL);    /* double */
+	UNIT_CHECK(p.free_frames == before + 1);
+	for (uint64_t i = 511; i < 512; i--)
+		if (i != 7 && page_pool_free(&p, big + i * PAGE, 0) != 0)
+			unit_failf("page %llu of the split block", (unsigned long long)i);
+	UNIT_CHECK(p.free_frames == before + 512);
+	UNIT_CHECK(page_pool_free(&p, small, 0) == 0);
+	UNIT_CHECK(p.nr_free_blocks[PAGE_ORDER_MAX] == 2);
+	check_pool(&p);
+	unit_end();
+}
+
 static void test_is_allocated(void)
 {
 	struct page_pool p;
@@ -609,6 +641,7 @@ int main(void)
 	test_exhaustion_unaligned();
 	test_fragmentation();
 	test_bad_frees();
+	test_split();
 	test_is_allocated();
 	test_reserved_never_handed_out();
 	test_frame_zero();

@@ -92,6 +92,11 @@ static void test_defaults(void)
 	UNIT_CHECK(cfg.on_crash == DOMAIN_STOP_DESTROY);
 	UNIT_CHECK(cfg.guest_cmdline[0] == '\0');
 	UNIT_CHECK(!cfg.privileged);
+	UNIT_CHECK(cfg.mem_target == 0);
+	/* A pre-ballooned domain: ceiling 4 GiB, 1 GiB populated at start. */
+	UNIT_CHECK(parse("name=a vcpus=1 mem=4G mem_target=1024M", &cfg, why) == 0);
+	UNIT_CHECK(cfg.mem_bytes == 4ull << 30 && cfg.mem_target == 1ull << 30);
+	UNIT_CHECK(cfg.guest_cmdline[0] == '\0');
 	unit_end();
 }
 
@@ -170,6 +175,10 @@ int main(void)
 	expect_refused("static_domain_bad_on_crash", "name=a vcpus=1 mem=16M on_crash=explode", "on_crash=explode");
 	expect_refused("static_domain_name_too_long",
 		       "name=abcdefghijabcdefghijabcdefghijabc vcpus=1 mem=16M", "name=");
+	expect_refused("static_domain_mem_target_too_small", "name=a vcpus=1 mem=1G mem_target=8M",
+		       "mem_target=8M");
+	expect_refused("static_domain_mem_target_above_mem", "name=a vcpus=1 mem=1G mem_target=2G",
+		       "mem_target=");
 	test_long_guest_line();
 	return unit_exit_code();
 }

@@ -118,6 +118,40 @@ int npt_populate(struct npt *n, uint64_t gpa, uint64_t size)
 	return 0;
 }
 
+int npt_unmap_page(struct npt *n, uint64_t gpa, uint64_t *hpa)
+{
+	struct pt_ops ops = ops_for(n);
+	uint64_t flags, pa;
+	int err;
+
+	gpa &= ~(SIZE_4K - 1);
+	pa = pt_lookup(&ops, n->root_pa, gpa, &flags);
+	if (pa == PT_NOT_MAPPED)
+		return -ENOENT;
+	if (!(flags & PTE_OWNED))
+		return -EPERM;
+	err = pt_unmap(&ops, n->root_pa, gpa, SIZE_4K);
+	if (err)
+		return err;
+	/* The 2 MiB leaf became 512 owned 4 KiB leaves: the pool block must
+	 * become 512 pages too, so each is freed alone (here or at destroy). */
+	if (flags & PTE_PS)
+		page_split(pa & ~(SIZE_2M - 1), 9);
+	n->owned_pages--;
+	*hpa = pa;
+	return 0;
+}
+
+int npt_map_page(struct npt *n, uint64_t gpa)
+{
+	struct pt_ops ops = ops_for(n);
+
+	gpa &= ~(SIZE_4K - 1);
+	if (pt_lookup(&ops, n->root_pa, gpa, NULL) != PT_NOT_MAPPED)
+		return -EEXIST;
+	return map_block(n, &ops, gpa, 0);
+}
+
 uint64_t npt_translate(const struct npt *n, uint64_t gpa)
 {
 	struct pt_ops ops = ops_for((struct npt *)n);

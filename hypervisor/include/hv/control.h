@@ -28,8 +28,10 @@ enum virt_action control_hypercall(struct vcpu *v, const uint64_t arg[4], int64_
 void ctl_mem_domain_gone(struct domain *d);
 
 /* Whether d's page gfn is mapped into dom0 (MEM_MAP): such a page must
- * not be taken from d (a balloon) while it is. Life-cycle lock held (the
- * lock MEM_MAP and MEM_UNMAP run under). */
+ * not be taken from d (a balloon) while it is. d's mem_lock held (MEM_MAP
+ * looks pages up and records them under it, so the answer stays true
+ * until the caller drops the lock) or the life-cycle lock; it takes the
+ * map table's own leaf lock. */
 bool ctl_mem_gfn_mapped(const struct domain *d, uint64_t gfn);
 
 /* Appends an event (MUXV_EV_*) about domain domid for dom0, with a detail

@@ -37,6 +37,7 @@
 struct vcpu;
 struct linux_platform;
 struct hv_image;
+struct balloon;
 
 #define DOMAIN_MAX_DOMAINS   256         /* existing at once */
 #define DOMAIN_MAX_VCPUS     64
@@ -76,11 +77,15 @@ struct domain_config {
 					 * at most one exists */
 	char name[DOMAIN_NAME_MAX + 1];
 	uint32_t nr_vcpus;
-	uint64_t mem_bytes;             /* RAM ceiling */
-	uint64_t populate_bytes;        /* populated at creation (0 = all):
-					 * a test kernel gets [0, populate_bytes)
-					 * and its boot area; the rest comes
-					 * with MEM_POPULATE (control/memory.c) */
+	uint64_t mem_bytes;             /* RAM ceiling (the E820 shows it) */
+	uint64_t populate_bytes;        /* test kernels: populated at creation
+					 * (0 = all): [0, populate_bytes) and
+					 * the boot area; the rest comes with
+					 * MEM_POPULATE (control/memory.c) */
+	uint64_t mem_target;            /* Linux customer domains: bytes
+					 * populated at start, the balloon
+					 * holding the rest (0 = all;
+					 * docs/balloon.md) */
 	struct sched_params sched;      /* (changed at run time under the
 					 * life-cycle lock and domain_lock) */
 	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
@@ -140,9 +145,11 @@ struct domain {
 	 * life-cycle lock). While any are, the domain's own stop actions do
 	 * not free it (destroy and restart become keep). */
 	uint64_t mapped_pages;
-	/* Raised when a mapping is removed from this domain's nested page
-	 * tables; a vCPU entering with an older one flushes its TLB. */
-	uint64_t npt_gen;
+	/* Memory after creation: mem_lock serialises changes to npt and the
+	 * balloon state (hv/balloon.h), nested inside dev_lock; the TLB
+	 * shoot-down after a mapping is removed is npt_flush_domain(). */
+	struct spinlock mem_lock;
+	struct balloon *balloon;                /* create: Linux customer domains */
 };
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */

@@ -34,5 +34,7 @@ void linux_platform_msi(struct domain *d, uint64_t address, uint32_t data);
 size_t linux_platform_input(struct domain *d, const char *buf, size_t len);
 /* Bytes linux_platform_input() would take now (0 without a platform). */
 size_t linux_platform_input_room(struct domain *d);
+/* The domain's virtio-balloon device, or NULL (none). */
+struct virtio_balloon *linux_platform_balloon(struct domain *d);
 
 #endif

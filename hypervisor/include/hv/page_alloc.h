@@ -49,6 +49,11 @@ uint64_t page_pool_alloc(struct page_pool *p, unsigned order);
  * double free, wrong order, misaligned or never allocated) changing nothing. */
 int page_pool_free(struct page_pool *p, uint64_t pa, unsigned order);
 
+/* Turns the allocated block of 2^order pages at pa into 2^order allocated
+ * single pages, each to be freed with order 0 (a balloon giving back one
+ * 4 KiB page of a 2 MiB guest mapping). 0, or -EINVAL as page_pool_free. */
+int page_pool_split(struct page_pool *p, uint64_t pa, unsigned order);
+
 /* True if the frame at pa is allocated (part of a handed-out block). */
 bool page_pool_is_allocated(const struct page_pool *p, uint64_t pa);
 
@@ -56,6 +61,7 @@ bool page_pool_is_allocated(const struct page_pool *p, uint64_t pa);
 uint64_t page_alloc(unsigned order);
 uint64_t page_alloc_zeroed(unsigned order);
 void page_free(uint64_t pa, unsigned order);
+void page_split(uint64_t pa, unsigned order);   /* panics on a bad block */
 uint64_t page_free_count(void);     /* free 4 KiB pages */
 uint64_t page_total_count(void);    /* managed 4 KiB pages */
 

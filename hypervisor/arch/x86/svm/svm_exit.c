@@ -16,6 +16,7 @@
 #include "x86/trap.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
+#include "hv/balloon.h"
 #include "hv/hypercall.h"
 #include "hv/log.h"
 #include "hv/lib.h"
@@ -251,6 +252,15 @@ static enum virt_action exit_npf(struct vcpu *v)
 	int err = (c->exit_info1 & NPF_FETCH) ? -ENOENT
 					      : x86_mmio_exit(v, c->exit_info2, write, &why);
 
+	if (err == -ENOENT) {
+		/* Ballooned or dropped RAM: a fresh page (domain/balloon.c). */
+		err = balloon_fault(v->dom, c->exit_info2);
+		if (err == -ENOMEM) {
+			domain_crash(v->dom, "out of memory: no free page to populate guest-physical "
+				     "%#lx (vcpu%u)", c->exit_info2, v->id);
+			return VIRT_STOPPED;
+		}
+	}
 	if (err == 0)
 		return VIRT_CONTINUE;
 	if (err != -ENOENT) {

@@ -50,4 +50,9 @@ int svm_insn_length(struct vcpu *v, const uint8_t *opcode, unsigned n);
  * the domain crashed, if it cannot. */
 bool svm_skip_insn(struct vcpu *v, const uint8_t *opcode, unsigned n);
 
+/* Marks v as in the guest and asks for a TLB flush if its domain's nested
+ * mappings lost a page since v last entered (svm_tlb.c). Interrupts off,
+ * right before VMRUN. */
+void svm_tlb_before_entry(struct vcpu *v);
+
 #endif

@@ -224,26 +224,18 @@ enum virt_action virt_vcpu_enter(struct vcpu *v)
 		a->vmcb_cpu = (int)c->id;
 	}
 	svm_inject_pending(v);
-	/* Mappings removed since this vCPU last entered (control/memory.c
-	 * may be waiting for that): flush its ASID. in_guest is published before
-	 * npt_gen is read, so a remover either sees this vCPU in the guest
-	 * (and waits for it to come out) or has its new generation read. */
-	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
-	uint64_t gen = __atomic_load_n(&v->dom->npt_gen, __ATOMIC_SEQ_CST);
-	if (gen != a->npt_gen_seen) {
-		if (vmcb->control.tlb_control == TLB_CONTROL_NONE)
-			vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ASID;
-		__atomic_store_n(&a->npt_gen_seen, gen, __ATOMIC_SEQ_CST);
-	}
 	vmcb->save.rax = a->regs.gpr[X86_GPR_RAX];
 	vmcb->save.rsp = a->regs.gpr[X86_GPR_RSP];
 	vmcb->save.rip = a->regs.rip;
 	vmcb->save.rflags = a->regs.rflags;
 
+	svm_tlb_before_entry(v);
 	__asm__ volatile("clgi; sti" : : : "memory");
 	svm_vmrun(a->vmcb_pa, &a->regs, c->host_save_pa);
+	/* Out of the guest before any host interrupt handler runs (one may
+	 * wait for a TLB shoot-down that waits for this, svm_tlb.c). */
+	__atomic_store_n(&a->in_guest, false, __ATOMIC_RELEASE);
 	__asm__ volatile("stgi; cli" : : : "memory");  /* host interrupts here */
-	__atomic_store_n(&a->in_guest, false, __ATOMIC_SEQ_CST);
 
 	a->regs.gpr[X86_GPR_RAX] = vmcb->save.rax;
 	a->regs.gpr[X86_GPR_RSP] = vmcb->save.rsp;

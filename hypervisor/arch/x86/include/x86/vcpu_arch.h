@@ -32,11 +32,12 @@ struct arch_vcpu {
 	int asid_cpu;               /* pCPU the ASID belongs to, -1 none */
 	int vmcb_cpu;               /* pCPU that last ran the VMCB, -1 none */
 	uint64_t exits;             /* statistics */
-	/* Mappings removed from the domain's nested page tables (dom0's
-	 * window, control/memory.c): the domain's npt_gen this vCPU's TLB
-	 * has caught up with, and whether it is in guest mode now. */
-	uint64_t npt_gen_seen;
+	/* Nested TLB shoot-down (npt_flush_domain, svm/svm_tlb.c): in_guest
+	 * is set from just before VMRUN to just after it; npt_gen is the
+	 * domain's npt.flush_gen this vCPU's TLB is clean for. Written by the
+	 * vCPU's pCPU, read by a flushing pCPU. */
 	bool in_guest;
+	uint64_t npt_gen;
 	/* KVM paravirtual interfaces (kvm_pv.c) */
 	uint64_t pvclock_msr, pvclock_gpa;  /* gpa 0: kvmclock off */
 	uint32_t pvclock_version;
