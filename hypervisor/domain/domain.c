@@ -626,8 +626,10 @@ static void finish_stop(struct domain *d)
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
-	if (d->cfg.privileged && action != DOMAIN_STOP_NONE)
-		dom0_stopped(d);        /* the machine follows dom0 */
+	/* The machine follows a Linux dom0 (dom0.c); a privileged test
+	 * kernel (ctlprobe) stops like any other domain. */
+	if (d->cfg.privileged && d->cfg.kind == DOMAIN_LINUX && action != DOMAIN_STOP_NONE)
+		dom0_stopped(d);
 	if (action == DOMAIN_STOP_DESTROY) {
 		destroy(d);
 	} else if (action == DOMAIN_STOP_RESTART) {
