@@ -110,6 +110,11 @@ struct domain {
 					 * longer found by id */
 	char reason[128];               /* domain_lock: why it stopped */
 	unsigned nr_parked;             /* sched lock */
+	/* Whoever sees the last vCPU parked claims the stop's finish, once:
+	 * the stopping pCPU (park_vcpus) and a vCPU parking itself on its
+	 * own pCPU can both see it (sched lock; cleared when the domain
+	 * runs again). */
+	bool stop_claimed;
 	struct npt npt;                 /* create; memory lock later */
 	uint64_t iopm_pa, msrpm_pa;     /* create: SVM permission maps */
 	uint64_t tsc_offset;            /* create: guest TSC = host + this */
