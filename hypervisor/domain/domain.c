@@ -165,26 +165,11 @@ bool domain_is_stopping(struct domain *d)
 	return __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE);
 }
 
-static bool name_ok(const char *name)
-{
-	size_t n = strnlen(name, DOMAIN_NAME_MAX + 1);
-
-	if (n == 0 || n > DOMAIN_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 static int check_config(const struct domain_config *cfg)
 {
 	const char *why;
 
-	if (!name_ok(cfg->name)) {
+	if (!domain_name_ok(cfg->name)) {
 		log_err("domain '%s': bad name (1..%u of [A-Za-z0-9._-])", cfg->name,
 			DOMAIN_NAME_MAX);
 		return -EINVAL;

@@ -150,6 +150,26 @@ struct domain {
 	uint64_t npt_gen;
 };
 
+/* A domain name: 1..DOMAIN_NAME_MAX of [A-Za-z0-9._-], NUL-terminated
+ * within DOMAIN_NAME_MAX + 1 bytes. Shared by domain creation and the
+ * control interface's argument checks. */
+static inline bool domain_name_ok(const char *name)
+{
+	size_t n = 0;
+
+	while (n <= DOMAIN_NAME_MAX && name[n])
+		n++;
+	if (n == 0 || n > DOMAIN_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */
 struct domain_loader {
 	/* Checks the configuration's image(s) against its memory and
