@@ -26,21 +26,17 @@ muxd runs only when the image has it (build/dom0/muxd-dom0, `make
 dom0-bins`) and the hypervisor has the control interface that muxd's
 driver needs; otherwise the HTTP checks are skipped with the reason.
 """
-import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from qemu import ROOT, Qemu, QemuError, linux_guest_args  # noqa: E402
 from muxvisor import PANIC, READY, dump_domains  # noqa: E402
+from dom0_platform import free_port, http  # noqa: E402
 
 ISO = os.path.join(ROOT, "build", "muxvisor.iso")
 RELEASE = os.path.join(ROOT, "build", "dom0", "image-root", "etc", "dom0-release")
@@ -81,31 +77,6 @@ def hypervisor_has_control():
     r = subprocess.run(["grep", "-rlq", "MUXV_HC_CONTROL", os.path.join(ROOT, "hypervisor"),
                         "--include=*.c"])
     return r.returncode == 0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(port, method, path, token=None, body=None):
-    """(status, parsed JSON or text) of one request to the forwarded port."""
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
-                                 data=json.dumps(body).encode() if body is not None else None)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            status, raw = resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, raw.decode(errors="replace")
 
 
 class Console:

@@ -3,8 +3,8 @@
 # exclusive
 """dom0's control stack against the real hypervisor (issue 7).
 
-Until the real dom0 image exists, dom0 is the project's Linux guest image
-run as a `privileged` static domain, with its initramfs extended by
+dom0 is the project's Linux guest image booted as dom0 (its module line
+starts with the word dom0; docs/dom0.md), with its initramfs extended by
 muxvisor.ko, muxctl, two test kernels and the scripts in
 ci/tests/dom0_muxctl/; dom0 runs dom0-test.sh as its muxrun command. Beside
 it runs 'cust', an unprivileged Linux domain with a shell on its console.
@@ -509,13 +509,13 @@ def main():
             report(n, [f"build: {e}"])
         return
     kernel = os.path.join(GUEST, "bzImage")
-    mods = [(kernel, "name=dom0 vcpus=2 mem=256M privileged console=ttyS0 quiet "
-                     "muxrun=dom0-test"),
+    mods = [(kernel, "dom0 console=ttyS0 quiet muxrun=dom0-test"),
             (initrd, "initrd=dom0"),
             (kernel, "name=cust vcpus=1 mem=160M console=ttyS0 quiet muxrun=cust-test "
                      "muxexit=shell"),
             (initrd, "initrd=cust")]
-    iso = make_iso("dom0-muxctl", cmdline="loglevel=info", modules=mods)
+    iso = make_iso("dom0-muxctl", cmdline="loglevel=info dom0_mem=256M dom0_vcpus=2",
+                   modules=mods)
     try:
         with Qemu(hv_args(iso, cpus=2, mem="1G"), name="dom0") as vm:
             vm.wait_for(READY, timeout=180)

@@ -8,6 +8,7 @@
  * input; reserved and padding fields must be zero.
  */
 #include "ctl.h"
+#include "hv/domain.h"
 #include "hv/lib.h"
 #include "hv/errno.h"
 
@@ -63,17 +64,8 @@ int ctl_check_image_ref(const struct muxv_ctl *c, uint32_t *field)
 
 bool ctl_name_ok(const char *name, size_t size)
 {
-	size_t n = strnlen(name, size);
-
-	if (n == 0 || n == size || n > MUXV_CTL_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
+	_Static_assert(MUXV_CTL_NAME_MAX == DOMAIN_NAME_MAX, "one name rule");
+	return strnlen(name, size) < size && domain_name_ok(name);
 }
 
 int ctl_check_sched(const struct muxv_sched *s, uint32_t vcpus, uint32_t base,

@@ -165,26 +165,11 @@ bool domain_is_stopping(struct domain *d)
 	return __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE);
 }
 
-static bool name_ok(const char *name)
-{
-	size_t n = strnlen(name, DOMAIN_NAME_MAX + 1);
-
-	if (n == 0 || n > DOMAIN_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 static int check_config(const struct domain_config *cfg)
 {
 	const char *why;
 
-	if (!name_ok(cfg->name)) {
+	if (!domain_name_ok(cfg->name)) {
 		log_err("domain '%s': bad name (1..%u of [A-Za-z0-9._-])", cfg->name,
 			DOMAIN_NAME_MAX);
 		return -EINVAL;
@@ -413,6 +398,16 @@ int domain_start(struct domain *d)
 
 /* Parks every vCPU that is not running; kicks the pCPUs of those that
  * are. Returns true if all are parked now. */
+/* Whether the caller finishes d's stop: every vCPU is parked and nobody
+ * claimed it yet (sched lock held). */
+static bool claim_finish(struct domain *d)
+{
+	if (d->nr_parked != d->cfg.nr_vcpus || d->stop_claimed)
+		return false;
+	d->stop_claimed = true;
+	return true;
+}
+
 static bool park_vcpus(struct domain *d)
 {
 	uint64_t f = sched_lock_irqsave();
@@ -430,7 +425,7 @@ static bool park_vcpus(struct domain *d)
 		v->parked = true;
 		d->nr_parked++;
 	}
-	bool all = d->nr_parked == d->cfg.nr_vcpus;
+	bool all = claim_finish(d);
 	uint64_t kicks = sched_take_kicks(schedule_state()) | kick;
 	sched_unlock_irqrestore(f);
 	schedule_send_kicks(kicks);
@@ -547,6 +542,7 @@ int domain_unpause(struct domain *d)
 			schedule_wake_locked(v);
 	}
 	d->nr_parked = 0;
+	d->stop_claimed = false;
 	uint64_t kicks = sched_take_kicks(schedule_state());
 	sched_unlock_irqrestore(sf);
 	spin_unlock_irqrestore(&domain_lock, f);
@@ -558,11 +554,29 @@ void domain_vcpu_parked(struct vcpu *v)
 {
 	struct domain *d = v->dom;
 	uint64_t f = sched_lock_irqsave();
-	bool all = ++d->nr_parked == d->cfg.nr_vcpus;
+	d->nr_parked++;
+	bool all = claim_finish(d);
 
 	sched_unlock_irqrestore(f);
 	if (all)
 		finish_stop(d);
+}
+
+/*
+ * A vCPU counts as parked once the scheduler no longer runs it, but the
+ * pCPU that ran it may still be leaving it (saving its state after a
+ * halt) until it drops ctx_cpu. Freeing the domain before that would let
+ * that pCPU write into freed memory, so wait: it is a few instructions
+ * away. A domain is never destroyed from inside one of its own vCPUs
+ * (the last vCPU to park finishes the stop after leaving it).
+ */
+static void wait_vcpus_left(struct domain *d)
+{
+	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		while (v && __atomic_load_n(&v->ctx_cpu, __ATOMIC_ACQUIRE) >= 0)
+			cpu_relax();
+	}
 }
 
 static void destroy(struct domain *d)
@@ -570,6 +584,7 @@ static void destroy(struct domain *d)
 	uint32_t id = d->id;
 	char name[DOMAIN_NAME_MAX + 1];
 
+	wait_vcpus_left(d);
 	memcpy(name, d->cfg.name, sizeof(name));
 	ctl_mem_domain_gone(d);        /* before its pages go back */
 	unregister_domain(d);
@@ -626,8 +641,10 @@ static void finish_stop(struct domain *d)
 
 	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
-	if (d->cfg.privileged && action != DOMAIN_STOP_NONE)
-		dom0_stopped(d);        /* the machine follows dom0 */
+	/* The machine follows a Linux dom0 (dom0.c); a privileged test
+	 * kernel (ctlprobe) stops like any other domain. */
+	if (d->cfg.privileged && d->cfg.kind == DOMAIN_LINUX && action != DOMAIN_STOP_NONE)
+		dom0_stopped(d);
 	if (action == DOMAIN_STOP_DESTROY) {
 		destroy(d);
 	} else if (action == DOMAIN_STOP_RESTART) {

@@ -239,6 +239,14 @@ static bool start_one(const struct boot_info *bi, unsigned i)
 			i, m->cmdline);
 		return false;
 	}
+	/* A privileged Linux domain is dom0, identity-mapped and built by
+	 * dom0.c from its own module lines; `privileged` here is for test
+	 * kernels that exercise the control interface. */
+	if (cfg.privileged && cfg.kind == DOMAIN_LINUX) {
+		log_err("module %u ('%s'): domain refused: a privileged Linux domain is dom0: "
+			"start its module line with the word dom0 (docs/dom0.md)", i, m->cmdline);
+		return false;
+	}
 	cfg.kernel = module_image(bi, m);
 	const struct boot_module *initrd = find_initrd(bi, cfg.name);
 	if (initrd && cfg.kind == DOMAIN_LINUX) {

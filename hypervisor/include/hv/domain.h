@@ -115,6 +115,11 @@ struct domain {
 					 * longer found by id */
 	char reason[128];               /* domain_lock: why it stopped */
 	unsigned nr_parked;             /* sched lock */
+	/* Whoever sees the last vCPU parked claims the stop's finish, once:
+	 * the stopping pCPU (park_vcpus) and a vCPU parking itself on its
+	 * own pCPU can both see it (sched lock; cleared when the domain
+	 * runs again). */
+	bool stop_claimed;
 	struct npt npt;                 /* create; memory lock later */
 	uint64_t iopm_pa, msrpm_pa;     /* create: SVM permission maps */
 	uint64_t tsc_offset;            /* create: guest TSC = host + this */
@@ -151,6 +156,26 @@ struct domain {
 	struct spinlock mem_lock;
 	struct balloon *balloon;                /* create: Linux customer domains */
 };
+
+/* A domain name: 1..DOMAIN_NAME_MAX of [A-Za-z0-9._-], NUL-terminated
+ * within DOMAIN_NAME_MAX + 1 bytes. Shared by domain creation and the
+ * control interface's argument checks. */
+static inline bool domain_name_ok(const char *name)
+{
+	size_t n = 0;
+
+	while (n <= DOMAIN_NAME_MAX && name[n])
+		n++;
+	if (n == 0 || n > DOMAIN_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
 
 /* How a domain of one kind is built (test_kernel.c, linux_guest.c). */
 struct domain_loader {
