@@ -271,12 +271,17 @@ _CPU_ADVISORY = re.compile(
 
 def dmesg_problems(lines):
     """Of the console lines, the `dmesg-check: <line>` reports that are
-    platform problems (all but CPU-model advisories), without the prefix."""
+    platform problems (all but CPU-model advisories), without the prefix.
+    A line the hypervisor showed early because the guest paused in the
+    middle of it (a stale partial line, printed again whole at its end) is
+    a prefix of the next report and is not counted twice."""
+    reports = [text[len("dmesg-check: "):] for text in lines
+               if text.startswith("dmesg-check: ") and
+               not text.startswith("dmesg-check: count=")]
     found = []
-    for text in lines:
-        if text.startswith("dmesg-check: ") and \
-                not text.startswith("dmesg-check: count="):
-            line = text[len("dmesg-check: "):]
-            if not _CPU_ADVISORY.search(line):
-                found.append(line)
+    for i, line in enumerate(reports):
+        if i + 1 < len(reports) and reports[i + 1].startswith(line):
+            continue
+        if not _CPU_ADVISORY.search(line):
+            found.append(line)
     return found
