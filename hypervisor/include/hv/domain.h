@@ -86,6 +86,10 @@ struct domain_config {
 					 * populated at start, the balloon
 					 * holding the rest (0 = all;
 					 * docs/balloon.md) */
+	bool balloon;                   /* test kernels: the virtio-balloon
+					 * device (on the Linux platform's
+					 * devices) and its accounting; Linux
+					 * customer domains always have it */
 	struct sched_params sched;      /* (changed at run time under the
 					 * life-cycle lock and domain_lock) */
 	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
