@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+# timeout: 600
+"""A hostile virtio-balloon driver beside a well-behaved domain (issue 8,
+"Tests": bad PFNs, duplicates, floods: errors or stopped, others unharmed,
+pool accounting exact afterwards).
+
+Boots once: the test kernel hostile_balloon (guest-kernels/tests/
+hostile_balloon/, 64 MiB, the static-domain words `balloon
+on_crash=restart`) beside cpuburn. The hostile guest runs its phases in
+successive boots (the hypervisor destroys and re-creates it in between):
+boot 0 reboots at once, boot 1 makes the acts a domain survives with a
+checkpoint after each, boots 2-4 each send one request naming memory
+outside its RAM, boot 5 passes and shuts down. At each checkpoint this
+test reads the hypervisor's `balloon-state:` line (console command
+`:balloon`, docs/balloon.md) and compares it with the one before; then it
+sets a new target, which lets the guest go on. Checks:
+
+  1. legit: inflating 16 MiB moves exactly that many pages from populated
+     to ballooned and the pool's free count rises by exactly that, less
+     the nested page-table pages the split took; deflating brings it back
+     exactly; the guest sees zeroed pages;
+  2. duplicates (P twice, one PFN four times): counted as ignored, only
+     the 17 distinct pages ballooned;
+  3. deflate of pages not in the balloon: ignored, nothing else moves;
+  4. report of a range half in the balloon: the ballooned half ignored,
+     the other half dropped;
+  5. malformed buffers (6 bytes, 4097 PFNs, an 11-byte stats buffer, a
+     PFN array past the end of RAM):
+     the device stops (DEVICE_NEEDS_RESET, seen by the guest), nothing is
+     taken, the domain runs on and the device works after a reset;
+  6. flood (notifications of an empty queue, full queues of duplicates):
+     every buffer served, the device still works, nothing but `ignored`
+     moves;
+  7. outside RAM (inflate, deflate, report): the domain is crashed with
+     the reason naming the PFN or range;
+  8. pool: populated + ballooned + dropped = ceiling at every checkpoint,
+     and the free-page count after each of the hostile domain's six
+     destroys is the same (the first comes before any act);
+  9. the neighbour: cpuburn keeps reporting throughout and afterwards, is
+     still running, and never reports a wrong result.
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from qemu import ROOT, Qemu, QemuError  # noqa: E402
+from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
+from guest_results import Outcome, parse_counters  # noqa: E402
+
+GUEST = os.path.join(ROOT, "build", "guest-kernels", "hostile_balloon.elf")
+BURN = os.path.join(ROOT, "build", "guest-kernels", "cpuburn.elf")
+MEM_MIB, LEGIT_MIB = 64, 16
+FLOOD_ROUNDS = 8
+STATE_RX = r"balloon-state: d(\d+) 'hb' (.* stats_updates=\d+)$"
+CHECKPOINT_RX = r"\[d\d+ hb\] hostile_balloon: checkpoint %d "
+COUNTERS = ("inflated", "deflated", "reported", "touched", "refaulted", "ignored", "pinned")
+PAGE_KIB = 4
+REASONS = [
+    r"balloon inflate of PFN 0x%x outside its RAM" % (MEM_MIB << 8),
+    r"balloon deflate of PFN 0x7fffffff outside its RAM",
+    r"balloon free page report of 0x%x\+0x2000 outside its RAM" % ((MEM_MIB << 20) - 4096),
+]
+MALFORMED = ["odd_length", "too_long", "stats_partial", "buffer_outside_ram"]
+GUEST_CASES = ["driver", "legit", "duplicates", "deflate_absent", "report_ballooned",
+               "flood"] + MALFORMED
+NAMES = ["legit_inflate_deflate_exact", "duplicates_ignored", "deflate_absent_ignored",
+         "report_ballooned_skipped", "malformed_buffers_stop_device", "flood_served_bounded",
+         "outside_ram_crashes", "pool_exact_after_destroy", "neighbour_unharmed",
+         "guest_results"]
+
+
+def report(name, problems):
+    name = "hv_balloon_hostile_" + name
+    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
+
+
+class Console:
+    """The hypervisor's console: the hostile domain has the input focus
+    after each of its (re)creations; Ctrl-A three times gives it to the
+    hypervisor, which answers `:balloon` commands."""
+
+    def __init__(self, vm):
+        self.vm = vm
+        self.domid = None
+
+    def to_hv(self):
+        self.vm.send("\x01\x01\x01")
+        self.vm.wait_for(r"console input: hypervisor", timeout=60)
+
+    def state(self):
+        """The hostile domain's balloon-state line as a dict of ints."""
+        self.vm.send(":balloon\r")
+        hit = self.vm.wait_for(STATE_RX, timeout=60)
+        self.domid = int(hit.group(1))
+        fields = dict(kv.split("=") for kv in hit.group(2).split())
+        return {k: int(v) for k, v in fields.items()}
+
+    def target(self, kib):
+        self.vm.send(f":balloon {self.domid} {kib}K\r")
+
+
+def exact(s):
+    total = s["populated_kib"] + s["ballooned_kib"] + s["dropped_kib"]
+    if total != s["ram_kib"]:
+        return [f"populated+ballooned+dropped={total} KiB != ceiling {s['ram_kib']} KiB"]
+    return []
+
+
+def moved(a, b, want, what):
+    """Problems if any figure moved differently from want (KiB or counts;
+    unnamed figures must not move). host_free_kib is judged with the
+    nested page-table pages: free + populated + tables is constant."""
+    problems = exact(b)
+    for k in ("populated_kib", "ballooned_kib", "dropped_kib") + COUNTERS:
+        d = b[k] - a[k]
+        if d != want.get(k, 0):
+            problems.append(f"{what}: {k} moved by {d}, want {want.get(k, 0)}")
+    pool = (b["host_free_kib"] - a["host_free_kib"]) + (b["populated_kib"] - a["populated_kib"]) \
+        + (b["npt_tables_kib"] - a["npt_tables_kib"])
+    if pool != 0:
+        problems.append(f"{what}: free + populated + NPT tables moved by {pool} KiB "
+                        f"(free {a['host_free_kib']} -> {b['host_free_kib']})")
+    return problems
+
+
+def pages(n):
+    return n * PAGE_KIB
+
+
+def survivable(vm, con, results):
+    """Boot 1: the checkpoints, each judged against the one before."""
+    vm.wait_for(CHECKPOINT_RX % 1, timeout=300)
+    con.to_hv()
+    s0 = con.state()
+    legit = LEGIT_MIB * 1024
+    con.target((MEM_MIB - LEGIT_MIB) * 1024)
+    vm.wait_for(CHECKPOINT_RX % 2, timeout=300)
+    s1 = con.state()
+    problems = moved(s0, s1, {"populated_kib": -legit, "ballooned_kib": legit,
+                              "inflated": legit // PAGE_KIB}, "inflate")
+    rise = s1["host_free_kib"] - s0["host_free_kib"]
+    print(f"# inflate {legit} KiB: host free +{rise} KiB, NPT tables "
+          f"+{s1['npt_tables_kib'] - s0['npt_tables_kib']} KiB", file=sys.stderr)
+    con.target(MEM_MIB * 1024)
+    vm.wait_for(CHECKPOINT_RX % 3, timeout=300)
+    s2 = con.state()
+    problems += moved(s1, s2, {"populated_kib": legit, "ballooned_kib": -legit,
+                               "deflated": legit // PAGE_KIB}, "deflate")
+    if s2["host_free_kib"] - s1["host_free_kib"] != -legit:
+        problems.append(f"deflate: host free moved by {s2['host_free_kib'] - s1['host_free_kib']}"
+                        f" KiB, want -{legit}")
+    results["legit_inflate_deflate_exact"] = problems
+
+    # Later targets only release the guest: num_pages = k for step k.
+    steps = [
+        (4, "duplicates_ignored",
+         {"populated_kib": -pages(17), "ballooned_kib": pages(17), "inflated": 17, "ignored": 19}),
+        (5, "deflate_absent_ignored", {"ignored": 8}),
+        (6, "report_ballooned_skipped",
+         {"populated_kib": -pages(16), "dropped_kib": pages(16), "reported": 16, "ignored": 16}),
+        (7, "odd_length", {}),
+        (8, "too_long", {}),
+        (9, "stats_partial", {}),
+        (10, "buffer_outside_ram", {}),
+        (11, "flood_served_bounded",
+         {"populated_kib": -pages(1), "ballooned_kib": pages(1), "inflated": 1,
+          "ignored": FLOOD_ROUNDS * 128 * 256}),
+    ]
+    prev, malformed = s2, []
+    for k, name, want in steps:
+        con.target(MEM_MIB * 1024 - k * PAGE_KIB)
+        vm.wait_for(CHECKPOINT_RX % k, timeout=600)
+        s = con.state()
+        problems = moved(prev, s, want, name)
+        if name in MALFORMED:
+            malformed += problems
+        else:
+            results[name] = problems
+        prev = s
+    for act in MALFORMED:
+        seen = [l for l in vm.lines if re.search(rf"\[d\d+ hb\] hostile_balloon: {act}: ", l)]
+        m = re.search(r"-> status 0x([0-9a-f]+)(.*)$", seen[-1]) if seen else None
+        if not m or not int(m.group(1), 16) & 0x40 or m.group(2):
+            malformed.append(f"{act}: the guest did not see the device stop without "
+                             f"returning the buffer: {seen[-1] if seen else 'no line'}")
+    results["malformed_buffers_stop_device"] = malformed
+    con.target(MEM_MIB * 1024 - 12 * PAGE_KIB)        # boot 1 reboots
+
+
+def judge_end(lines, results):
+    hb = Outcome(lines, "hb")
+    crashes = [m.group(1) for m in
+               (re.search(r"domain d\d+ 'hb': crashed, restarting: (.*)$", l) for l in lines) if m]
+    problems = []
+    if len(crashes) != len(REASONS):
+        problems.append(f"{len(crashes)} crashes, want {len(REASONS)}: {crashes}")
+    for got, want in zip(crashes, REASONS):
+        if not re.search(want, got):
+            problems.append(f"crash reason {got!r}, want /{want}/")
+    results["outside_ram_crashes"] = problems
+
+    free = [int(m.group(1)) for m in
+            (re.search(r"domain d\d+ 'hb': destroyed, \d+ pages returned, (\d+) pages free", l)
+             for l in lines) if m]
+    problems = []
+    if len(free) != 6:
+        problems.append(f"{len(free)} destroys of the hostile domain seen, want 6")
+    if len(set(free)) > 1:
+        problems.append(f"free pages after the destroys: {free} (the first is before any act)")
+    results["pool_exact_after_destroy"] = problems
+
+    want = {f"hostile_balloon.{c}" for c in GUEST_CASES} | {"hostile_balloon"}
+    got = {r.name for r in hb.results if r.kind == "PASS"}
+    problems = [r.line for r in hb.results if r.kind != "PASS"]
+    if want - got:
+        problems.append(f"no PASS for {sorted(want - got)}")
+    if hb.state != "shut down" or hb.exit_code != 0:
+        problems.append(f"the last boot ended {hb.state!r} (exit {hb.exit_code})")
+    results["guest_results"] = problems
+
+
+def judge_neighbour(lines, before, results):
+    burn = Outcome(lines, "burn")
+    units = parse_counters(lines, "burn").get("units", [])
+    problems = [r.line for r in burn.results if r.kind != "PASS"]
+    if burn.state != "running":
+        problems.append(f"cpuburn is {burn.state!r}, want running")
+    if len(units) < before + 2:
+        problems.append(f"cpuburn reported {len(units) - before} times after the hostile "
+                        f"domain's last destroy, want 2")
+    if any(b <= a for a, b in zip(units, units[1:])):
+        problems.append("cpuburn's unit count went backwards or stood still")
+    if any("PANIC" in l for l in lines):
+        problems.append("the hypervisor panicked")
+    results["neighbour_unharmed"] = problems
+
+
+def run():
+    mods = [(BURN, "name=burn vcpus=1 mem=16M"),
+            (GUEST, f"name=hb vcpus=1 mem={MEM_MIB}M balloon on_crash=restart "
+                    f"flood_rounds={FLOOD_ROUNDS}")]
+    iso = make_iso("balloon-hostile", cmdline="loglevel=info", modules=mods)
+    results = {}
+    with Qemu(hv_args(iso, cpus=2, mem="256M"), name="balloon-hostile") as vm:
+        try:
+            vm.wait_for(READY, timeout=180)
+            con = Console(vm)
+            survivable(vm, con, results)
+            vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
+            vm.wait_for(r"domain d\d+ 'hb': shut down", timeout=300)
+            vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
+            before = len(parse_counters(list(vm.lines), "burn").get("units", []))
+            for _ in range(2):
+                vm.wait_for(r"\[d\d+ burn\] counter units=", timeout=60)
+            lines = list(vm.lines)
+            judge_end(lines, results)
+            judge_neighbour(lines, before, results)
+        except QemuError as e:
+            dump_domains(vm)
+            for n in NAMES:
+                if n not in results:
+                    results[n] = [str(e)]
+    for n in NAMES:
+        report(n, results.get(n, ["not reached"]))
+
+
+def main():
+    missing = [p for p in (GUEST, BURN) if not os.path.exists(p)]
+    if missing:
+        for n in NAMES:
+            report(n, [f"missing {', '.join(missing)} (make)"])
+        return
+    run()
+
+
+if __name__ == "__main__":
+    main()
