@@ -25,7 +25,7 @@ sets a new target, which lets the guest go on. Checks:
   4. report of a range half in the balloon: the ballooned half ignored,
      the other half dropped;
   5. malformed buffers (6 bytes, 4097 PFNs, an 11-byte stats buffer, a
-     PFN array past the end of RAM):
+     PFN array past the end of RAM, an available index 200 ahead):
      the device stops (DEVICE_NEEDS_RESET, seen by the guest), nothing is
      taken, the domain runs on and the device works after a reset;
   6. flood (notifications of an empty queue, full queues of duplicates):
@@ -61,7 +61,7 @@ REASONS = [
     r"balloon deflate of PFN 0x7fffffff outside its RAM",
     r"balloon free page report of 0x%x\+0x2000 outside its RAM" % ((MEM_MIB << 20) - 4096),
 ]
-MALFORMED = ["odd_length", "too_long", "stats_partial", "buffer_outside_ram"]
+MALFORMED = ["odd_length", "too_long", "stats_partial", "buffer_outside_ram", "ring_overrun"]
 GUEST_CASES = ["driver", "legit", "duplicates", "deflate_absent", "report_ballooned",
                "flood"] + MALFORMED
 NAMES = ["legit_inflate_deflate_exact", "duplicates_ignored", "deflate_absent_ignored",
@@ -163,7 +163,8 @@ def survivable(vm, con, results):
         (8, "too_long", {}),
         (9, "stats_partial", {}),
         (10, "buffer_outside_ram", {}),
-        (11, "flood_served_bounded",
+        (11, "ring_overrun", {}),
+        (12, "flood_served_bounded",
          {"populated_kib": -pages(1), "ballooned_kib": pages(1), "inflated": 1,
           "ignored": FLOOD_ROUNDS * 128 * 256}),
     ]
@@ -185,7 +186,7 @@ def survivable(vm, con, results):
             malformed.append(f"{act}: the guest did not see the device stop without "
                              f"returning the buffer: {seen[-1] if seen else 'no line'}")
     results["malformed_buffers_stop_device"] = malformed
-    con.target(MEM_MIB * 1024 - 12 * PAGE_KIB)        # boot 1 reboots
+    con.target(MEM_MIB * 1024 - 13 * PAGE_KIB)        # boot 1 reboots
 
 
 def judge_end(lines, results):

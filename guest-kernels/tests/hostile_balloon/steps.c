@@ -13,7 +13,8 @@
  *   [0, 32)     reported free: P is in the balloon, [16, 32) is not
  *   300         W: inflated after the flood
  * Malformed buffers: 6 bytes of PFNs, 4097 PFNs, an 11-byte statistics
- * buffer, a PFN array at the first byte past RAM.
+ * buffer, a PFN array at the first byte past RAM, an available index
+ * 200 ahead in a ring of 128.
  */
 #include "vdev.h"
 
@@ -101,33 +102,57 @@ static void report_ballooned(struct vb *vb)
 	      "the buffer did not come back", vb);
 }
 
-/* A malformed buffer on queue q (at gpa, or the PFN array if 0): the
- * device must stop (NEEDS_RESET) without returning it, and work again
- * after a reset. */
-static void malformed(struct vb *vb, const char *act, unsigned cp, unsigned q,
-		      uint64_t gpa, uint32_t len)
+/* After a malformed request on queue q: the device must have stopped
+ * (NEEDS_RESET) without returning anything, and work after a reset. */
+static void expect_stopped(struct vb *vb, const char *act, unsigned cp, unsigned q,
+			   uint16_t used_before, const char *what)
 {
 	struct vq *vq = &vb->q[q];
-	uint16_t used_before = vq->used->idx;
 
-	uint32_t *arr = hb_array();
-
-	/* Well-formed PFNs (P, in the balloon): only the length is wrong, and
-	 * a device that used them anyway would count them as ignored. */
-	for (unsigned i = 0; i < HB_ARRAY_PAGES * PAGE / 4; i++)
-		arr[i] = pfn0 + i % 16;
-	vq_post(vq, gpa ? gpa : (uintptr_t)arr, len, false);
 	vq_kick(vq);
 	rt_delay_ns(100000000);
 	uint8_t st = vb_status(vb);
 	bool returned = vq->used->idx != used_before;
-	rt_printf("hostile_balloon: %s: %u bytes at 0x%lx on queue %u -> status 0x%x%s\n",
-		  act, len, gpa ? gpa : (uintptr_t)arr, q, st, returned ? ", buffer returned" : "");
+	rt_printf("hostile_balloon: %s: %s on queue %u -> status 0x%x%s\n", act, what, q, st,
+		  returned ? ", buffer returned" : "");
 	vb_checkpoint(vb, cp, act);
 	bool restarted = vb_start(vb, 1u << VB_F_STATS_VQ | 1u << VB_F_REPORTING, 0xf);
 	judge(act, (st & VS_NEEDS_RESET) && !returned && restarted,
 	      !(st & VS_NEEDS_RESET) ? "the device did not stop" : returned ?
 	      "the malformed buffer came back used" : "the device did not restart", vb);
+}
+
+/* A malformed buffer on queue q: len bytes at gpa, or in the PFN array if
+ * gpa is 0. */
+static void malformed(struct vb *vb, const char *act, unsigned cp, unsigned q,
+		      uint64_t gpa, uint32_t len)
+{
+	struct vq *vq = &vb->q[q];
+	uint16_t used_before = vq->used->idx;
+	uint32_t *arr = hb_array();
+	char what[48];
+
+	/* Well-formed PFNs (P, in the balloon): only the length is wrong, and
+	 * a device that used them anyway would count them as ignored. */
+	for (unsigned i = 0; i < HB_ARRAY_PAGES * PAGE / 4; i++)
+		arr[i] = pfn0 + i % 16;
+	if (!gpa)
+		gpa = (uintptr_t)arr;
+	vq_post(vq, gpa, len, false);
+	rt_snprintf(what, sizeof(what), "%u bytes at 0x%lx", len, gpa);
+	expect_stopped(vb, act, cp, q, used_before, what);
+}
+
+/* The available index pushed past everything the ring can hold: a
+ * driver claiming 200 new buffers in a ring of 128. */
+static void ring_overrun(struct vb *vb, unsigned cp)
+{
+	struct vq *vq = &vb->q[VB_Q_INFLATE];
+	uint16_t used_before = vq->used->idx;
+
+	vq->avail->idx = (uint16_t)(vq->next_avail + 200);
+	expect_stopped(vb, "ring_overrun", cp, VB_Q_INFLATE, used_before,
+		       "available index 200 ahead");
 }
 
 /* Notifications of an empty queue, then rounds of a full queue of
@@ -181,8 +206,9 @@ void hb_boot_survivable(struct vb *vb)
 	malformed(vb, "too_long", 8, VB_Q_INFLATE, 0, (VB_MAX_PFNS_PER_BUF + 1) * 4);
 	malformed(vb, "stats_partial", 9, VB_Q_STATS, 0, 11);
 	malformed(vb, "buffer_outside_ram", 10, VB_Q_INFLATE, rt_boot_info()->mem_bytes, 1024);
+	ring_overrun(vb, 11);
 	flood(vb);
-	vb_checkpoint(vb, 11, "flood");
+	vb_checkpoint(vb, 12, "flood");
 	rt_printf("hostile_balloon: rebooting with 18 pages in the balloon and 16 reported\n");
 	rt_console_flush();
 	int64_t rc = rt_hc_reboot();
