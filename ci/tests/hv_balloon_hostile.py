@@ -6,7 +6,7 @@ pool accounting exact afterwards).
 
 Boots once: the test kernel hostile_balloon (guest-kernels/tests/
 hostile_balloon/, 64 MiB, the static-domain words `balloon
-on_crash=restart`) beside cpuburn. The hostile guest runs its phases in
+on_crash=restart`) beside cpuburn and memtouch. The hostile guest runs its phases in
 successive boots (the hypervisor destroys and re-creates it in between):
 boot 0 reboots at once, boot 1 makes the acts a domain survives with a
 checkpoint after each, boots 2-4 each send one request naming memory
@@ -36,8 +36,10 @@ sets a new target, which lets the guest go on. Checks:
   8. pool: populated + ballooned + dropped = ceiling at every checkpoint,
      and the free-page count after each of the hostile domain's six
      destroys is the same (the first comes before any act);
-  9. the neighbour: cpuburn keeps reporting throughout and afterwards, is
-     still running, and never reports a wrong result.
+  9. the neighbours: cpuburn (its registers) and memtouch with rounds=0
+     (its memory, written and verified over and over) keep reporting
+     throughout and afterwards, are still running, and never report a
+     wrong result.
 """
 import os
 import re
@@ -50,12 +52,14 @@ from guest_results import Outcome, parse_counters  # noqa: E402
 
 GUEST = os.path.join(ROOT, "build", "guest-kernels", "hostile_balloon.elf")
 BURN = os.path.join(ROOT, "build", "guest-kernels", "cpuburn.elf")
+MEMTOUCH = os.path.join(ROOT, "build", "guest-kernels", "memtouch.elf")
 MEM_MIB, LEGIT_MIB = 64, 16
 FLOOD_ROUNDS = 8
 STATE_RX = r"balloon-state: d(\d+) 'hb' (.* stats_updates=\d+)$"
 CHECKPOINT_RX = r"\[d\d+ hb\] hostile_balloon: checkpoint %d "
 COUNTERS = ("inflated", "deflated", "reported", "touched", "refaulted", "ignored", "pinned")
 PAGE_KIB = 4
+NEIGHBOURS = [("burn", "units"), ("mt", "rounds")]
 REASONS = [
     r"balloon inflate of PFN 0x%x outside its RAM" % (MEM_MIB << 8),
     r"balloon deflate of PFN 0x7fffffff outside its RAM",
@@ -222,16 +226,20 @@ def judge_end(lines, results):
 
 
 def judge_neighbour(lines, before, results):
-    burn = Outcome(lines, "burn")
-    units = parse_counters(lines, "burn").get("units", [])
-    problems = [r.line for r in burn.results if r.kind != "PASS"]
-    if burn.state != "running":
-        problems.append(f"cpuburn is {burn.state!r}, want running")
-    if len(units) < before + 2:
-        problems.append(f"cpuburn reported {len(units) - before} times after the hostile "
-                        f"domain's last destroy, want 2")
-    if any(b <= a for a, b in zip(units, units[1:])):
-        problems.append("cpuburn's unit count went backwards or stood still")
+    """Both neighbours are still running, never reported a wrong result,
+    and went on counting after the hostile domain's last destroy."""
+    problems = []
+    for name, counter in NEIGHBOURS:
+        out = Outcome(lines, name)
+        counts = parse_counters(lines, name).get(counter, [])
+        problems += [r.line for r in out.results if r.kind != "PASS"]
+        if out.state != "running":
+            problems.append(f"{name} is {out.state!r}, want running")
+        if len(counts) <= before[name]:
+            problems.append(f"{name} did not report {counter} after the hostile domain's "
+                            f"last destroy")
+        if any(b <= a for a, b in zip(counts, counts[1:])):
+            problems.append(f"{name}'s {counter} count went backwards or stood still")
     if any("PANIC" in l for l in lines):
         problems.append("the hypervisor panicked")
     results["neighbour_unharmed"] = problems
@@ -239,6 +247,7 @@ def judge_neighbour(lines, before, results):
 
 def run():
     mods = [(BURN, "name=burn vcpus=1 mem=16M"),
+            (MEMTOUCH, "name=mt vcpus=1 mem=16M rounds=0"),
             (GUEST, f"name=hb vcpus=1 mem={MEM_MIB}M balloon on_crash=restart "
                     f"flood_rounds={FLOOD_ROUNDS}")]
     iso = make_iso("balloon-hostile", cmdline="loglevel=info", modules=mods)
@@ -251,9 +260,12 @@ def run():
             vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
             vm.wait_for(r"domain d\d+ 'hb': shut down", timeout=300)
             vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
-            before = len(parse_counters(list(vm.lines), "burn").get("units", []))
-            for _ in range(2):
-                vm.wait_for(r"\[d\d+ burn\] counter units=", timeout=60)
+            before = {n: len(parse_counters(list(vm.lines), n).get(c, []))
+                      for n, c in NEIGHBOURS}
+            for n, c in NEIGHBOURS:
+                counted = len(parse_counters(list(vm.lines), n).get(c, []))
+                if counted <= before[n]:
+                    vm.wait_for(rf"\[d\d+ {n}\] counter {c}=", timeout=120)
             lines = list(vm.lines)
             judge_end(lines, results)
             judge_neighbour(lines, before, results)
@@ -267,7 +279,7 @@ def run():
 
 
 def main():
-    missing = [p for p in (GUEST, BURN) if not os.path.exists(p)]
+    missing = [p for p in (GUEST, BURN, MEMTOUCH) if not os.path.exists(p)]
     if missing:
         for n in NAMES:
             report(n, [f"missing {', '.join(missing)} (make)"])
