@@ -39,7 +39,13 @@ sets a new target, which lets the guest go on. Checks:
   9. the neighbours: cpuburn (its registers) and memtouch with rounds=0
      (its memory, written and verified over and over) keep reporting
      throughout and afterwards, are still running, and never report a
-     wrong result.
+     wrong result;
+ 10. memtouch is itself a balloon domain started pre-ballooned
+     (mem_target=16M of 32M) with no balloon driver: it sees the ceiling,
+     and every page above the target it touches is populated on touch
+     (counted as refaulted). Boot 0 of the hostile domain waits at a
+     checkpoint until memtouch has touched everything, so that the pool
+     no longer moves when the baseline is taken.
 """
 import os
 import re
@@ -54,6 +60,7 @@ GUEST = os.path.join(ROOT, "build", "guest-kernels", "hostile_balloon.elf")
 BURN = os.path.join(ROOT, "build", "guest-kernels", "cpuburn.elf")
 MEMTOUCH = os.path.join(ROOT, "build", "guest-kernels", "memtouch.elf")
 MEM_MIB, LEGIT_MIB = 64, 16
+MT_MIB, MT_TARGET_MIB = 32, 16
 FLOOD_ROUNDS = 8
 STATE_RX = r"balloon-state: d(\d+) 'hb' (.* stats_updates=\d+)$"
 CHECKPOINT_RX = r"\[d\d+ hb\] hostile_balloon: checkpoint %d "
@@ -71,7 +78,7 @@ GUEST_CASES = ["driver", "legit", "duplicates", "deflate_absent", "report_balloo
 NAMES = ["legit_inflate_deflate_exact", "duplicates_ignored", "deflate_absent_ignored",
          "report_ballooned_skipped", "malformed_buffers_stop_device", "flood_served_bounded",
          "outside_ram_crashes", "pool_exact_after_destroy", "neighbour_unharmed",
-         "guest_results"]
+         "guest_results", "preballooned_test_kernel_touch_populates"]
 
 
 def report(name, problems):
@@ -80,24 +87,31 @@ def report(name, problems):
 
 
 class Console:
-    """The hypervisor's console: the hostile domain has the input focus
-    after each of its (re)creations; Ctrl-A three times gives it to the
-    hypervisor, which answers `:balloon` commands."""
+    """The hypervisor's console. Domains with a balloon have consoles that
+    take the input focus (the hostile one after each of its creations);
+    Ctrl-A three times moves it to the next one or to the hypervisor,
+    which answers `:balloon` commands."""
 
     def __init__(self, vm):
         self.vm = vm
         self.domid = None
 
     def to_hv(self):
-        self.vm.send("\x01\x01\x01")
-        self.vm.wait_for(r"console input: hypervisor", timeout=60)
+        for _ in range(8):
+            self.vm.send("\x01\x01\x01")
+            hit = self.vm.wait_for(r"console input: (hypervisor|domain)", timeout=60)
+            if hit.group(1) == "hypervisor":
+                return
+        raise QemuError("the console input never came back to the hypervisor")
 
-    def state(self):
-        """The hostile domain's balloon-state line as a dict of ints."""
+    def state(self, name="hb"):
+        """A domain's newest balloon-state line as a dict of ints, after
+        asking for all of them (the hostile domain's comes last)."""
         self.vm.send(":balloon\r")
-        hit = self.vm.wait_for(STATE_RX, timeout=60)
-        self.domid = int(hit.group(1))
-        fields = dict(kv.split("=") for kv in hit.group(2).split())
+        self.domid = int(self.vm.wait_for(STATE_RX, timeout=60).group(1))
+        line = [l for l in list(self.vm.lines)
+                if re.search(r"balloon-state: d\d+ '%s' " % name, l)][-1]
+        fields = dict(kv.split("=") for kv in line.split("' ", 1)[1].split())
         return {k: int(v) for k, v in fields.items()}
 
     def target(self, kib):
@@ -130,6 +144,32 @@ def moved(a, b, want, what):
 
 def pages(n):
     return n * PAGE_KIB
+
+
+def preballooned(vm, con, results):
+    """Boot 0's checkpoint, once memtouch (pre-ballooned: mem_target=16M of
+    a 32M ceiling, no balloon driver) has touched all its RAM: every page
+    above the target was populated on touch (refaulted), except the boot
+    area pages nobody writes; then the hostile domain may go on."""
+    vm.wait_for(CHECKPOINT_RX % 0, timeout=300)
+    vm.wait_for(r"\[d\d+ mt\] counter rounds=", timeout=300)
+    con.to_hv()
+    mt = con.state("mt")
+    con.target(MEM_MIB * 1024 - PAGE_KIB)
+    above = MT_MIB * 1024 - MT_TARGET_MIB * 1024
+    problems = exact(mt)
+    if (mt["ram_kib"], mt["target_kib"]) != (MT_MIB * 1024, MT_TARGET_MIB * 1024):
+        problems.append(f"ceiling {mt['ram_kib']} KiB / target {mt['target_kib']} KiB")
+    if mt["ballooned_kib"] != 0 or not 0 <= mt["dropped_kib"] < 64:
+        problems.append(f"ballooned {mt['ballooned_kib']} KiB, dropped {mt['dropped_kib']} KiB "
+                        f"(want 0 and only untouched boot-area pages)")
+    if pages(mt["refaulted"]) + mt["dropped_kib"] != above:
+        problems.append(f"refaulted {mt['refaulted']} pages + dropped {mt['dropped_kib']} KiB "
+                        f"!= the {above} KiB above the target")
+    shown = [l for l in vm.lines if re.search(r"\[d\d+ mt\] rt: memtouch .* %d MiB" % MT_MIB, l)]
+    if not shown:
+        problems.append(f"memtouch did not see its {MT_MIB} MiB ceiling")
+    results["preballooned_test_kernel_touch_populates"] = problems
 
 
 def survivable(vm, con, results):
@@ -247,7 +287,8 @@ def judge_neighbour(lines, before, results):
 
 def run():
     mods = [(BURN, "name=burn vcpus=1 mem=16M"),
-            (MEMTOUCH, "name=mt vcpus=1 mem=16M rounds=0"),
+            (MEMTOUCH, f"name=mt vcpus=1 mem={MT_MIB}M balloon mem_target={MT_TARGET_MIB}M "
+                       "rounds=0"),
             (GUEST, f"name=hb vcpus=1 mem={MEM_MIB}M balloon on_crash=restart "
                     f"flood_rounds={FLOOD_ROUNDS}")]
     iso = make_iso("balloon-hostile", cmdline="loglevel=info", modules=mods)
@@ -256,6 +297,7 @@ def run():
         try:
             vm.wait_for(READY, timeout=180)
             con = Console(vm)
+            preballooned(vm, con, results)
             survivable(vm, con, results)
             vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
             vm.wait_for(r"domain d\d+ 'hb': shut down", timeout=300)

@@ -7,7 +7,8 @@
  * (ci/tests/hv_balloon_hostile.py) can compare the hypervisor's free-page
  * count after every destroy with the first one:
  *
- *   boot 0  baseline: reboots at once, before touching the device;
+ *   boot 0  baseline: a checkpoint (0), then reboots, before driving the
+ *           device (the test waits for its neighbours to settle first);
  *   boot 1  a legitimate inflate and deflate, then the acts the domain
  *           survives: duplicates, deflates of pages not in the balloon, a
  *           report of ballooned pages, malformed buffers, floods; a
@@ -55,12 +56,6 @@ static void hostile_balloon_main(unsigned int cpu)
 	if (cpu != 0)
 		return;
 	rt_printf("hostile_balloon: boot %u\n", boot);
-	if (boot == 0) {
-		rt_printf("hostile_balloon: baseline: rebooting before touching the device\n");
-		int64_t rc = rt_hc_reboot();
-		rt_error(NAME, "MUXV_HC_REBOOT returned %ld", rc);
-		return;
-	}
 	if (boot >= 5) {
 		rt_printf("hostile_balloon: every phase ran\n");
 		rt_pass(NAME);
@@ -68,6 +63,14 @@ static void hostile_balloon_main(unsigned int cpu)
 	}
 	if (!vb_probe(&vb))
 		return;
+	if (boot == 0) {
+		vb_checkpoint(&vb, 0, "baseline");
+		rt_printf("hostile_balloon: baseline: rebooting before driving the device\n");
+		rt_console_flush();
+		int64_t rc = rt_hc_reboot();
+		rt_error(NAME, "MUXV_HC_REBOOT returned %ld", rc);
+		return;
+	}
 	if (boot == 1)
 		hb_boot_survivable(&vb);
 	else
