@@ -9,7 +9,7 @@
  *   boot 3  deflate of PFN 0x7fffffff
  *   boot 4  free page report of [mem - 4 KiB, mem + 4 KiB)
  */
-#include "vdev.h"
+#include "driver.h"
 
 #define PAGE RT_PAGE_SIZE
 

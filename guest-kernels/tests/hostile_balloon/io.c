@@ -1,7 +1,7 @@
 /*
  * io.c - the memory the acts use and one-buffer requests to the device.
  */
-#include "vdev.h"
+#include "driver.h"
 
 #define LINUX_BATCH 256
 

@@ -28,7 +28,7 @@
  * Parameters: flood_rounds= (8) rounds of a full inflate queue of
  * duplicate PFNs; flood_kicks= (20000) notifications of an empty queue.
  */
-#include "vdev.h"
+#include "driver.h"
 
 #define WAIT_MS 600000ul
 

@@ -3,7 +3,7 @@
  * configuration mechanism #1 and locating its virtio structures (virtio
  * 1.2, 4.1.4: vendor capabilities naming a BAR, an offset and a length).
  */
-#include "vdev.h"
+#include "driver.h"
 
 #define CFG_ADDR      0xcf8
 #define CFG_DATA      0xcfc

@@ -1,6 +1,6 @@
 /*
  * steps.c - boot 1: what a driver may do wrong without losing its domain.
- * Each act is followed by a checkpoint (vdev.h) at which the integration
+ * Each act is followed by a checkpoint (driver.h) at which the integration
  * test reads the hypervisor's figures; the guest judges what it can see
  * itself (buffers coming back, the device status) in PASS/FAIL lines
  * named hostile_balloon.<act>.
@@ -16,7 +16,7 @@
  * buffer, a PFN array at the first byte past RAM, an available index
  * 200 ahead in a ring of 128.
  */
-#include "vdev.h"
+#include "driver.h"
 
 #define PAGE          RT_PAGE_SIZE
 #define OFF_Y         100

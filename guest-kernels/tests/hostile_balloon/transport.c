@@ -4,7 +4,7 @@
  * accessed with its own width, as the device requires; the 64-bit queue
  * addresses in one access.
  */
-#include "vdev.h"
+#include "driver.h"
 
 /* struct virtio_pci_common_cfg offsets (4.1.4.3) */
 #define CC_DFSELECT    0x00

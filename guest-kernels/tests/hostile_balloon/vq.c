@@ -4,7 +4,7 @@
  * (descriptor table, available ring, used ring), which satisfies every
  * alignment rule (2.7.5-2.7.8).
  */
-#include "vdev.h"
+#include "driver.h"
 
 static inline void wmb(void)
 {

@@ -82,7 +82,7 @@ struct domain_config {
 					 * (0 = all): [0, populate_bytes) and
 					 * the boot area; the rest comes with
 					 * MEM_POPULATE (control/memory.c) */
-	uint64_t mem_target;            /* Linux customer domains: bytes
+	uint64_t mem_target;            /* customer domains with a balloon: bytes
 					 * populated at start, the balloon
 					 * holding the rest (0 = all;
 					 * docs/balloon.md) */

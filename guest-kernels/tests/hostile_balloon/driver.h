@@ -1,5 +1,5 @@
 /*
- * vdev.h - hostile_balloon's minimal virtio-balloon driver: PCI
+ * driver.h - hostile_balloon's minimal virtio-balloon driver: PCI
  * configuration mechanism #1 (ports 0xcf8/0xcfc), the virtio-pci modern
  * transport (virtio 1.2, 4.1: capabilities, common configuration in BAR
  * memory), and split virtqueues (2.7) driven by polling: no interrupts
@@ -10,8 +10,8 @@
  * device-writable or not), so the hostile steps can hand the device
  * malformed ones.
  */
-#ifndef HOSTILE_BALLOON_VDEV_H
-#define HOSTILE_BALLOON_VDEV_H
+#ifndef HOSTILE_BALLOON_DRIVER_H
+#define HOSTILE_BALLOON_DRIVER_H
 
 #include "rt/rt.h"
 
