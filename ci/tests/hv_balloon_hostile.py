@@ -151,8 +151,8 @@ def preballooned(vm, con, results):
     a 32M ceiling, no balloon driver) has touched all its RAM: every page
     above the target was populated on touch (refaulted), except the boot
     area pages nobody writes; then the hostile domain may go on."""
-    vm.wait_for(CHECKPOINT_RX % 0, timeout=300)
-    vm.wait_for(r"\[d\d+ mt\] counter rounds=", timeout=300)
+    vm.wait_for(CHECKPOINT_RX % 0, timeout=180)
+    vm.wait_for(r"\[d\d+ mt\] counter rounds=", timeout=180)
     con.to_hv()
     mt = con.state("mt")
     con.target(MEM_MIB * 1024 - PAGE_KIB)
@@ -174,12 +174,12 @@ def preballooned(vm, con, results):
 
 def survivable(vm, con, results):
     """Boot 1: the checkpoints, each judged against the one before."""
-    vm.wait_for(CHECKPOINT_RX % 1, timeout=300)
+    vm.wait_for(CHECKPOINT_RX % 1, timeout=180)
     con.to_hv()
     s0 = con.state()
     legit = LEGIT_MIB * 1024
     con.target((MEM_MIB - LEGIT_MIB) * 1024)
-    vm.wait_for(CHECKPOINT_RX % 2, timeout=300)
+    vm.wait_for(CHECKPOINT_RX % 2, timeout=120)
     s1 = con.state()
     problems = moved(s0, s1, {"populated_kib": -legit, "ballooned_kib": legit,
                               "inflated": legit // PAGE_KIB}, "inflate")
@@ -187,7 +187,7 @@ def survivable(vm, con, results):
     print(f"# inflate {legit} KiB: host free +{rise} KiB, NPT tables "
           f"+{s1['npt_tables_kib'] - s0['npt_tables_kib']} KiB", file=sys.stderr)
     con.target(MEM_MIB * 1024)
-    vm.wait_for(CHECKPOINT_RX % 3, timeout=300)
+    vm.wait_for(CHECKPOINT_RX % 3, timeout=120)
     s2 = con.state()
     problems += moved(s1, s2, {"populated_kib": legit, "ballooned_kib": -legit,
                                "deflated": legit // PAGE_KIB}, "deflate")
@@ -215,7 +215,7 @@ def survivable(vm, con, results):
     prev, malformed = s2, []
     for k, name, want in steps:
         con.target(MEM_MIB * 1024 - k * PAGE_KIB)
-        vm.wait_for(CHECKPOINT_RX % k, timeout=600)
+        vm.wait_for(CHECKPOINT_RX % k, timeout=180)
         s = con.state()
         problems = moved(prev, s, want, name)
         if name in MALFORMED:
@@ -300,7 +300,7 @@ def run():
             preballooned(vm, con, results)
             survivable(vm, con, results)
             vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
-            vm.wait_for(r"domain d\d+ 'hb': shut down", timeout=300)
+            vm.wait_for(r"domain d\d+ 'hb': shut down", timeout=180)
             vm.wait_for(r"domain d\d+ 'hb': destroyed, .* pages free", timeout=60)
             before = {n: len(parse_counters(list(vm.lines), n).get(c, []))
                       for n, c in NEIGHBOURS}
