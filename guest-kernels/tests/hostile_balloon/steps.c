@@ -12,6 +12,7 @@
  *   [64, 72)    Z: deflated without ever being inflated
  *   [0, 32)     reported free twice: P is in the balloon, [16, 32) is not
  *   300         W: inflated after the flood
+ * and the pages of its own inflate request (own_rings).
  * Malformed buffers: 6 bytes of PFNs, 4097 PFNs, an 11-byte statistics
  * buffer, a PFN array at the first byte past RAM, an available index
  * 200 ahead in a ring of 128.
@@ -157,6 +158,42 @@ static void ring_overrun(struct vb *vb, unsigned cp)
 		       "available index 200 ahead");
 }
 
+/* Inflates the pages of its own request: the PFN array and the inflate
+ * queue's descriptor table, available and used rings. The device reads
+ * the array before it takes the pages; its used-ring write then lands in
+ * a fresh page, and so does its next look at the available ring, which
+ * now reads index 0: the ring is broken, the device stops (NEEDS_RESET).
+ * The guest then reads all four pages: each must be a fresh zeroed page
+ * (but for what the device wrote), never the old contents, which a vCPU
+ * holding a stale nested TLB entry would still see in a page that went
+ * back to the pool. The device is reset afterwards. */
+static void own_rings(struct vb *vb)
+{
+	struct vq *q = &vb->q[VB_Q_INFLATE];
+	uint32_t *arr = hb_array();
+	uint16_t used_before = q->used->idx;
+
+	arr[0] = (uint32_t)((uintptr_t)arr / PAGE);
+	arr[1] = (uint32_t)((uintptr_t)q->desc / PAGE);
+	arr[2] = (uint32_t)((uintptr_t)q->avail / PAGE);
+	arr[3] = (uint32_t)((uintptr_t)q->used / PAGE);
+	rt_printf("hostile_balloon: own_rings: inflating PFNs 0x%x 0x%x 0x%x 0x%x (PFN array, "
+		  "descriptors, available ring, used ring)\n", arr[0], arr[1], arr[2], arr[3]);
+	bool back = hb_send(vb, VB_Q_INFLATE, arr, 16, false);
+	uint8_t st = vb_status(vb);
+	uint32_t old = arr[0] | arr[1] | arr[2] | arr[3] | q->desc[0].len | q->avail->idx;
+	uint16_t used = q->used->idx;
+	rt_printf("hostile_balloon: own_rings: buffer %s, status 0x%x, used index %u -> %u, "
+		  "old contents seen: 0x%x\n", back ? "returned" : "not returned", st, used_before,
+		  used, old);
+	bool restarted = vb_start(vb, 1u << VB_F_STATS_VQ | 1u << VB_F_REPORTING, 0xf);
+	judge("own_rings", back && (st & VS_NEEDS_RESET) && old == 0 &&
+	      used == (uint16_t)(used_before + 1) && restarted,
+	      !back ? "the buffer did not come back" : !(st & VS_NEEDS_RESET) ?
+	      "the device went on with a zeroed ring" : old ? "a ballooned page kept its contents" :
+	      "the device did not restart", vb);
+}
+
 /* Notifications of an empty queue, then rounds of a full queue of
  * duplicate PFNs (P sixteen times per buffer), then one page inflated. */
 static void flood(struct vb *vb)
@@ -209,8 +246,10 @@ void hb_boot_survivable(struct vb *vb)
 	malformed(vb, "stats_partial", 9, VB_Q_STATS, 0, 11);
 	malformed(vb, "buffer_outside_ram", 10, VB_Q_INFLATE, rt_boot_info()->mem_bytes, 1024);
 	ring_overrun(vb, 11);
+	own_rings(vb);
+	vb_checkpoint(vb, 12, "own_rings");
 	flood(vb);
-	vb_checkpoint(vb, 12, "flood");
+	vb_checkpoint(vb, 13, "flood");
 	rt_printf("hostile_balloon: rebooting with 18 pages in the balloon and 16 reported\n");
 	rt_console_flush();
 	int64_t rc = rt_hc_reboot();
