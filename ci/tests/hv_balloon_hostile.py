@@ -34,19 +34,22 @@ sets a new target, which lets the guest go on. Checks:
      the device stops on the zeroed ring, and all four pages come back as
      fresh pages when touched (by the device, then by the guest, which
      must not see the old contents: no stale TLB entry);
-  7. flood (notifications of an empty queue, full queues of duplicates):
+  7. TLB: a page the second vCPU keeps reading (no exits) is inflated by
+     the first; its next read must find a fresh zeroed page (the shoot-down
+     kicked it), and the page counts as touched;
+  8. flood (notifications of an empty queue, full queues of duplicates):
      every buffer served, the device still works, nothing but `ignored`
      moves;
-  8. outside RAM (inflate, deflate, report): the domain is crashed with
+  9. outside RAM (inflate, deflate, report): the domain is crashed with
      the reason naming the PFN or range;
-  9. pool: populated + ballooned + dropped = ceiling at every checkpoint,
+ 10. pool: populated + ballooned + dropped = ceiling at every checkpoint,
      and the free-page count after each of the hostile domain's six
      destroys is the same (the first comes before any act);
- 10. the neighbours: cpuburn (its registers) and memtouch with rounds=0
+ 11. the neighbours: cpuburn (its registers) and memtouch with rounds=0
      (its memory, written and verified over and over) keep reporting
      throughout and afterwards, are still running, and never report a
      wrong result;
- 11. memtouch is itself a balloon domain started pre-ballooned
+ 12. memtouch is itself a balloon domain started pre-ballooned
      (mem_target=16M of 32M) with no balloon driver: it sees the ceiling,
      and every page above the target it touches is populated on touch
      (counted as refaulted). Boot 0 of the hostile domain waits at a
@@ -80,10 +83,10 @@ REASONS = [
 ]
 MALFORMED = ["odd_length", "too_long", "stats_partial", "buffer_outside_ram", "ring_overrun"]
 GUEST_CASES = ["driver", "legit", "duplicates", "deflate_absent", "report_ballooned",
-               "own_rings", "flood"] + MALFORMED
+               "own_rings", "tlb_race", "flood"] + MALFORMED
 NAMES = ["legit_inflate_deflate_exact", "duplicates_ignored", "deflate_absent_ignored",
          "report_ballooned_skipped", "malformed_buffers_stop_device", "own_rings_touch_back",
-         "flood_served_bounded",
+         "tlb_race_fresh_page", "flood_served_bounded",
          "outside_ram_crashes", "pool_exact_after_destroy", "neighbour_unharmed",
          "guest_results", "preballooned_test_kernel_touch_populates"]
 
@@ -219,7 +222,10 @@ def survivable(vm, con, results):
         # device's write, the available ring by its read, the descriptors
         # and the PFN array by the guest's reads (no stale TLB entry).
         (12, "own_rings_touch_back", {"inflated": 4, "touched": 4}),
-        (13, "flood_served_bounded",
+        # A page vCPU 1 keeps reading is inflated; its next read touches it
+        # back (and sees a fresh page: the guest's tlb_race result).
+        (13, "tlb_race_fresh_page", {"inflated": 1, "touched": 1}),
+        (14, "flood_served_bounded",
          {"populated_kib": -pages(1), "ballooned_kib": pages(1), "inflated": 1,
           "ignored": FLOOD_ROUNDS * 128 * 256}),
     ]
@@ -241,7 +247,7 @@ def survivable(vm, con, results):
             malformed.append(f"{act}: the guest did not see the device stop without "
                              f"returning the buffer: {seen[-1] if seen else 'no line'}")
     results["malformed_buffers_stop_device"] = malformed
-    con.target(MEM_MIB * 1024 - 14 * PAGE_KIB)        # boot 1 reboots
+    con.target(MEM_MIB * 1024 - 15 * PAGE_KIB)        # boot 1 reboots
 
 
 def judge_end(lines, results):
@@ -300,7 +306,7 @@ def run():
     mods = [(BURN, "name=burn vcpus=1 mem=16M"),
             (MEMTOUCH, f"name=mt vcpus=1 mem={MT_MIB}M balloon mem_target={MT_TARGET_MIB}M "
                        "rounds=0"),
-            (GUEST, f"name=hb vcpus=1 mem={MEM_MIB}M balloon on_crash=restart "
+            (GUEST, f"name=hb vcpus=2 mem={MEM_MIB}M balloon on_crash=restart "
                     f"flood_rounds={FLOOD_ROUNDS}")]
     iso = make_iso("balloon-hostile", cmdline="loglevel=info", modules=mods)
     results = {}

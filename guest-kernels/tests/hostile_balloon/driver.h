@@ -140,6 +140,10 @@ bool hb_pages(struct vb *vb, unsigned q, uint32_t first_pfn, uint32_t count);
 
 /* steps.c: boot 1, the well-formed and the survivable hostile acts. */
 void hb_boot_survivable(struct vb *vb);
+/* tlb.c: boot 1, a page vCPU 1 keeps reading inflated by vCPU 0 (which
+ * calls hb_tlb_race; vCPU 1 calls hb_tlb_reader). */
+void hb_tlb_race(struct vb *vb);
+void hb_tlb_reader(void);
 /* crash.c: boots 2-4, one act outside RAM each (the domain should be
  * crashed by it). */
 void hb_boot_crash(struct vb *vb, unsigned boot);

@@ -12,7 +12,8 @@
  *   boot 1  a legitimate inflate and deflate, then the acts the domain
  *           survives: duplicates, deflates of pages not in the balloon, a
  *           report of ballooned pages, malformed buffers, floods; a
- *           checkpoint after each (below); reboots with pages still in
+ *           checkpoint after each (below), and a page inflated while the
+ *           other vCPU reads it; reboots with pages still in
  *           the balloon;
  *   boot 2  inflate of the first PFN past its RAM   (crashed, restarts)
  *   boot 3  deflate of PFN 0x7fffffff               (crashed, restarts)
@@ -24,6 +25,9 @@
  * hypervisor's balloon-state line (console command :balloon), judges the
  * act, then sets a new target (the first one is the legitimate inflate's
  * size, the second 0, later ones any new value) to let the guest go on.
+ *
+ * Run with vcpus=2: in boot 1, vCPU 1 reads a page vCPU 0 inflates
+ * (tlb.c); the other boots use vCPU 0 only.
  *
  * Parameters: flood_rounds= (8) rounds of a full inflate queue of
  * duplicate PFNs; flood_kicks= (20000) notifications of an empty queue.
@@ -53,8 +57,11 @@ static void hostile_balloon_main(unsigned int cpu)
 	static struct vb vb;
 	uint32_t boot = rt_boot_info()->boot_count;
 
-	if (cpu != 0)
+	if (cpu != 0) {
+		if (cpu == 1 && boot == 1)
+			hb_tlb_reader();
 		return;
+	}
 	rt_printf("hostile_balloon: boot %u\n", boot);
 	if (boot >= 5) {
 		rt_printf("hostile_balloon: every phase ran\n");

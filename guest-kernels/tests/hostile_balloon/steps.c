@@ -248,8 +248,10 @@ void hb_boot_survivable(struct vb *vb)
 	ring_overrun(vb, 11);
 	own_rings(vb);
 	vb_checkpoint(vb, 12, "own_rings");
+	hb_tlb_race(vb);
+	vb_checkpoint(vb, 13, "tlb_race");
 	flood(vb);
-	vb_checkpoint(vb, 13, "flood");
+	vb_checkpoint(vb, 14, "flood");
 	rt_printf("hostile_balloon: rebooting with 18 pages in the balloon and 16 reported\n");
 	rt_console_flush();
 	int64_t rc = rt_hc_reboot();
