@@ -13,7 +13,8 @@
 
 #define OFF_X       400                  /* pages into the area */
 #define X_PATTERN   0x5a5aa5a5c3c33c3cull
-#define WAIT_NS     60000000000ull
+#define WAIT_NS     60000000000ull     /* for the other vCPU's next step */
+#define GO_WAIT_NS  900000000000ull    /* vCPU 1 for vCPU 0's earlier acts */
 
 static volatile struct {
 	uint32_t go, reading, inflated, done;
@@ -25,9 +26,9 @@ static volatile uint64_t *page_x(void)
 	return (volatile uint64_t *)(uintptr_t)(hb_area() + OFF_X * RT_PAGE_SIZE);
 }
 
-static bool wait_flag(volatile uint32_t *flag)
+static bool wait_flag(volatile uint32_t *flag, uint64_t ns)
 {
-	uint64_t end = rt_now_ns() + WAIT_NS;
+	uint64_t end = rt_now_ns() + ns;
 	unsigned spins = 0;
 
 	while (!*flag) {
@@ -43,7 +44,7 @@ void hb_tlb_reader(void)
 	volatile uint64_t *x = page_x();
 	uint64_t reads = 0;
 
-	if (!wait_flag(&race.go))
+	if (!wait_flag(&race.go, GO_WAIT_NS))
 		return;
 	(void)*x;
 	race.reading = 1;
@@ -69,13 +70,13 @@ void hb_tlb_race(struct vb *vb)
 	}
 	*x = X_PATTERN;
 	race.go = 1;
-	if (!wait_flag(&race.reading)) {
+	if (!wait_flag(&race.reading, WAIT_NS)) {
 		rt_fail(NAME ".tlb_race", "vCPU 1 did not start reading in 60 s");
 		return;
 	}
 	ok = hb_pages(vb, VB_Q_INFLATE, (uint32_t)((uintptr_t)x / RT_PAGE_SIZE), 1);
 	race.inflated = 1;
-	ok = ok && wait_flag(&race.done);
+	ok = ok && wait_flag(&race.done, WAIT_NS);
 	rt_printf("hostile_balloon: tlb_race: vCPU 1 read PFN 0x%lx %lu times while it was "
 		  "inflated, then 0x%lx\n", (uint64_t)(uintptr_t)x / RT_PAGE_SIZE, race.reads,
 		  race.seen_after);
