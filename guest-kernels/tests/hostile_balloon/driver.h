@@ -138,6 +138,12 @@ bool hb_send(struct vb *vb, unsigned q, const void *buf, uint32_t len, bool devi
  * Linux does). false if a buffer did not come back. */
 bool hb_pages(struct vb *vb, unsigned q, uint32_t first_pfn, uint32_t count);
 
+/* PASS hostile_balloon.<act> if ok, else FAIL with why and the status. */
+void hb_judge(const char *act, bool ok, const char *why, struct vb *vb);
+
+/* malformed.c: boot 1's malformed requests, checkpoints first_cp.. +4. */
+void hb_malformed(struct vb *vb, unsigned first_cp);
+
 /* steps.c: boot 1, the well-formed and the survivable hostile acts. */
 void hb_boot_survivable(struct vb *vb);
 /* tlb.c: boot 1, a page vCPU 1 keeps reading inflated by vCPU 0 (which

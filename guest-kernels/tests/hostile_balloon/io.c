@@ -1,5 +1,6 @@
 /*
- * io.c - the memory the acts use and one-buffer requests to the device.
+ * io.c - the memory the acts use, one-buffer requests to the device, and
+ * result lines.
  */
 #include "driver.h"
 
@@ -55,4 +56,15 @@ bool hb_pages(struct vb *vb, unsigned q, uint32_t first_pfn, uint32_t count)
 		done += n;
 	}
 	return true;
+}
+
+void hb_judge(const char *act, bool ok, const char *why, struct vb *vb)
+{
+	char name[48];
+
+	rt_snprintf(name, sizeof(name), NAME ".%s", act);
+	if (ok)
+		rt_pass(name);
+	else
+		rt_fail(name, "%s (device status 0x%x)", why, vb_status(vb));
 }

@@ -13,9 +13,7 @@
  *   [0, 32)     reported free twice: P is in the balloon, [16, 32) is not
  *   300         W: inflated after the flood
  * and the pages of its own inflate request (own_rings).
- * Malformed buffers: 6 bytes of PFNs, 4097 PFNs, an 11-byte statistics
- * buffer, a PFN array at the first byte past RAM, an available index
- * 200 ahead in a ring of 128.
+ * The malformed requests are in malformed.c.
  */
 #include "driver.h"
 
@@ -26,17 +24,6 @@
 #define PATTERN       0xa5a5a5a5u
 
 static uint32_t pfn0;               /* the area's first PFN */
-
-static void judge(const char *act, bool ok, const char *why, struct vb *vb)
-{
-	char name[48];
-
-	rt_snprintf(name, sizeof(name), NAME ".%s", act);
-	if (ok)
-		rt_pass(name);
-	else
-		rt_fail(name, "%s (device status 0x%x)", why, vb_status(vb));
-}
 
 /* A well-behaved inflate of want pages and its deflate; the pages carry a
  * pattern before and must read zero afterwards (fresh pages). */
@@ -61,8 +48,8 @@ static void legit(struct vb *vb, uint32_t want)
 	for (uint32_t i = 0; i < want; i++)
 		nonzero += first[i * (PAGE / 4)] != 0;
 	rt_printf("hostile_balloon: deflated them; %u of %u pages not zero\n", nonzero, want);
-	judge("legit", ok && nonzero == 0, ok ? "deflated pages kept old contents"
-					      : "a buffer did not come back", vb);
+	hb_judge("legit", ok && nonzero == 0,
+		 ok ? "deflated pages kept old contents" : "a buffer did not come back", vb);
 }
 
 /* P inflated, P again, and Y four times in one buffer. */
@@ -81,16 +68,16 @@ static void duplicates(struct vb *vb)
 	vq_kick(q);
 	ok = ok && vq_wait_used(q, 3, 10000);
 	vb_set_actual(vb, 17);
-	judge("duplicates", ok && !(vb_status(vb) & VS_NEEDS_RESET),
-	      "the buffers did not all come back", vb);
+	hb_judge("duplicates", ok && !(vb_status(vb) & VS_NEEDS_RESET),
+	         "the buffers did not all come back", vb);
 }
 
 static void deflate_absent(struct vb *vb)
 {
 	bool ok = hb_pages(vb, VB_Q_DEFLATE, pfn0 + OFF_Z, 8);
 
-	judge("deflate_absent", ok && !(vb_status(vb) & VS_NEEDS_RESET),
-	      "the buffer did not come back", vb);
+	hb_judge("deflate_absent", ok && !(vb_status(vb) & VS_NEEDS_RESET),
+	         "the buffer did not come back", vb);
 }
 
 /* A free page report of [0, 32), twice: P is ballooned, the rest
@@ -101,61 +88,8 @@ static void report_ballooned(struct vb *vb)
 	bool ok = hb_send(vb, VB_Q_REPORT, range, 32 * PAGE, true) &&
 		  hb_send(vb, VB_Q_REPORT, range, 32 * PAGE, true);
 
-	judge("report_ballooned", ok && !(vb_status(vb) & VS_NEEDS_RESET),
-	      "the buffer did not come back", vb);
-}
-
-/* After a malformed request on queue q: the device must have stopped
- * (NEEDS_RESET) without returning anything, and work after a reset. */
-static void expect_stopped(struct vb *vb, const char *act, unsigned cp, unsigned q,
-			   uint16_t used_before, const char *what)
-{
-	struct vq *vq = &vb->q[q];
-
-	vq_kick(vq);
-	rt_delay_ns(100000000);
-	uint8_t st = vb_status(vb);
-	bool returned = vq->used->idx != used_before;
-	rt_printf("hostile_balloon: %s: %s on queue %u -> status 0x%x%s\n", act, what, q, st,
-		  returned ? ", buffer returned" : "");
-	vb_checkpoint(vb, cp, act);
-	bool restarted = vb_start(vb, 1u << VB_F_STATS_VQ | 1u << VB_F_REPORTING, 0xf);
-	judge(act, (st & VS_NEEDS_RESET) && !returned && restarted,
-	      !(st & VS_NEEDS_RESET) ? "the device did not stop" : returned ?
-	      "the malformed buffer came back used" : "the device did not restart", vb);
-}
-
-/* A malformed buffer on queue q: len bytes at gpa, or in the PFN array if
- * gpa is 0. */
-static void malformed(struct vb *vb, const char *act, unsigned cp, unsigned q,
-		      uint64_t gpa, uint32_t len)
-{
-	struct vq *vq = &vb->q[q];
-	uint16_t used_before = vq->used->idx;
-	uint32_t *arr = hb_array();
-	char what[48];
-
-	/* Well-formed PFNs (P, in the balloon): only the length is wrong, and
-	 * a device that used them anyway would count them as ignored. */
-	for (unsigned i = 0; i < HB_ARRAY_PAGES * PAGE / 4; i++)
-		arr[i] = pfn0 + i % 16;
-	if (!gpa)
-		gpa = (uintptr_t)arr;
-	vq_post(vq, gpa, len, false);
-	rt_snprintf(what, sizeof(what), "%u bytes at 0x%lx", len, gpa);
-	expect_stopped(vb, act, cp, q, used_before, what);
-}
-
-/* The available index pushed past everything the ring can hold: a
- * driver claiming 200 new buffers in a ring of 128. */
-static void ring_overrun(struct vb *vb, unsigned cp)
-{
-	struct vq *vq = &vb->q[VB_Q_INFLATE];
-	uint16_t used_before = vq->used->idx;
-
-	vq->avail->idx = (uint16_t)(vq->next_avail + 200);
-	expect_stopped(vb, "ring_overrun", cp, VB_Q_INFLATE, used_before,
-		       "available index 200 ahead");
+	hb_judge("report_ballooned", ok && !(vb_status(vb) & VS_NEEDS_RESET),
+	         "the buffer did not come back", vb);
 }
 
 /* Inflates the pages of its own request: the PFN array and the inflate
@@ -187,11 +121,11 @@ static void own_rings(struct vb *vb)
 		  "old contents seen: 0x%x\n", back ? "returned" : "not returned", st, used_before,
 		  used, old);
 	bool restarted = vb_start(vb, 1u << VB_F_STATS_VQ | 1u << VB_F_REPORTING, 0xf);
-	judge("own_rings", back && (st & VS_NEEDS_RESET) && old == 0 &&
-	      used == (uint16_t)(used_before + 1) && restarted,
-	      !back ? "the buffer did not come back" : !(st & VS_NEEDS_RESET) ?
-	      "the device went on with a zeroed ring" : old ? "a ballooned page kept its contents" :
-	      "the device did not restart", vb);
+	const char *why = !back ? "the buffer did not come back" :
+			  !(st & VS_NEEDS_RESET) ? "the device went on with a zeroed ring" :
+			  old ? "a ballooned page kept its contents" : "the device did not restart";
+	hb_judge("own_rings", back && (st & VS_NEEDS_RESET) && old == 0 &&
+		 used == (uint16_t)(used_before + 1) && restarted, why, vb);
 }
 
 /* Notifications of an empty queue, then rounds of a full queue of
@@ -220,8 +154,8 @@ static void flood(struct vb *vb)
 	rt_printf("hostile_balloon: flood done in %lu ms\n", (rt_now_ns() - t0) / 1000000);
 	ok = ok && hb_pages(vb, VB_Q_INFLATE, pfn0 + OFF_W, 1);
 	vb_set_actual(vb, 18);
-	judge("flood", ok && !(vb_status(vb) & VS_NEEDS_RESET),
-	      "buffers did not come back, or the device stopped", vb);
+	hb_judge("flood", ok && !(vb_status(vb) & VS_NEEDS_RESET),
+	         "buffers did not come back, or the device stopped", vb);
 }
 
 void hb_boot_survivable(struct vb *vb)
@@ -241,11 +175,7 @@ void hb_boot_survivable(struct vb *vb)
 	vb_checkpoint(vb, 5, "deflate_absent");
 	report_ballooned(vb);
 	vb_checkpoint(vb, 6, "report_ballooned");
-	malformed(vb, "odd_length", 7, VB_Q_INFLATE, 0, 6);
-	malformed(vb, "too_long", 8, VB_Q_INFLATE, 0, (VB_MAX_PFNS_PER_BUF + 1) * 4);
-	malformed(vb, "stats_partial", 9, VB_Q_STATS, 0, 11);
-	malformed(vb, "buffer_outside_ram", 10, VB_Q_INFLATE, rt_boot_info()->mem_bytes, 1024);
-	ring_overrun(vb, 11);
+	hb_malformed(vb, 7);                 /* checkpoints 7-11 */
 	own_rings(vb);
 	vb_checkpoint(vb, 12, "own_rings");
 	hb_tlb_race(vb);
