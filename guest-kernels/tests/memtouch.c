@@ -10,6 +10,13 @@
  * writes stripe i and, after a barrier, verifies stripe i + 1 (written by
  * another vCPU when there are several).
  *
+ * Parameter rounds= (1): how many times to do both passes, 0 for until
+ * stopped (a neighbour that keeps checking its memory while other domains
+ * misbehave, ci/tests/hv_balloon_hostile.py). Each round's patterns differ
+ * (the round number is mixed in), so a page that kept an older round's
+ * contents is caught too. With rounds other than 1, vCPU 0 reports the
+ * rounds completed as counter `rounds` after each.
+ *
  * Result: PASS memtouch, or FAIL memtouch: first bad address 0x<gpa> ...
  */
 #include "rt/rt.h"
@@ -23,9 +30,12 @@ struct bad {
 static uint64_t range_lo, range_hi;
 static struct bad first_bad[RT_MAX_CPUS];
 
+static uint64_t round_no;           /* the round all vCPUs are in */
+
 static uint64_t pattern(uint64_t addr, unsigned int pass)
 {
-	uint64_t v = (addr * 0x9e3779b97f4a7c15ull) ^ (addr << 17) ^ addr;
+	uint64_t v = (addr * 0x9e3779b97f4a7c15ull) ^ (addr << 17) ^ addr ^
+		     (round_no * 0xd1b54a32d192ed03ull);
 
 	return pass ? ~v : v;
 }
@@ -77,6 +87,14 @@ static void run_pass(unsigned int cpu, unsigned int pass)
 }
 
 /* vCPU 0: the lowest bad address any vCPU found, or PASS. */
+static bool any_bad(void)
+{
+	for (unsigned int i = 0; i < rt_nr_cpus(); i++)
+		if (first_bad[i].addr)
+			return true;
+	return false;
+}
+
 static void conclude(uint64_t start_tsc)
 {
 	struct bad worst = { 0, 0, 0 };
@@ -91,8 +109,8 @@ static void conclude(uint64_t start_tsc)
 		return;
 	}
 	rt_printf("memtouch: 0x%lx..0x%lx (%lu KiB) written and verified twice "
-		  "on %u vCPUs in %lu ms\n", range_lo, range_hi,
-		  (range_hi - range_lo) >> 10, rt_nr_cpus(),
+		  "per round, rounds=%lu, on %u vCPUs in %lu ms\n", range_lo, range_hi,
+		  (range_hi - range_lo) >> 10, round_no, rt_nr_cpus(),
 		  rt_tsc_to_ns(rt_rdtsc() - start_tsc) / RT_NS_PER_MS);
 	rt_pass(NAME);
 }
@@ -110,9 +128,22 @@ static void memtouch_main(unsigned int cpu)
 		rt_printf("memtouch: testing 0x%lx..0x%lx on %u vCPUs\n",
 			  range_lo, range_hi, rt_nr_cpus());
 	}
+	uint64_t rounds = rt_param_u64("rounds", 1);
+
 	rt_barrier_all();
-	run_pass(cpu, 0);
-	run_pass(cpu, 1);
+	/* Every vCPU sees round_no and first_bad the same after the barrier
+	 * that ends a pass, so all leave the loop together. */
+	while (!any_bad() && (rounds == 0 || round_no < rounds)) {
+		run_pass(cpu, 0);
+		run_pass(cpu, 1);
+		if (cpu == 0 && rounds != 1 && !any_bad() &&
+		    rt_hc_report_counter("rounds", round_no + 1) < 0)
+			rt_error(NAME, "counter report refused");
+		rt_barrier_all();
+		if (cpu == 0)
+			round_no++;
+		rt_barrier_all();
+	}
 	if (cpu == 0)
 		conclude(start);
 }

@@ -1,7 +1,8 @@
 /*
- * balloon.c - a Linux customer domain's memory moving to and from the
- * hypervisor's pool (see hv/balloon.h for the page states and docs/
- * balloon.md for the whole story).
+ * balloon.c - a customer domain's memory (a Linux domain's, or a test
+ * kernel's started with `balloon`) moving to and from the hypervisor's
+ * pool (see hv/balloon.h for the page states and docs/balloon.md for the
+ * whole story).
  *
  * The virtio-balloon device (devices/virtio_balloon.c) hands this file
  * the guest's requests, under the domain's dev_lock:

@@ -450,8 +450,10 @@ static void stop_va(struct domain *d, enum domain_state state,
 	__atomic_store_n(&d->stopping, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&d->state, state, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&domain_lock, f);
+	/* A crash that restarts (on_crash=restart) still says it crashed. */
 	log_info("domain d%u '%s': %s: %s", d->id, d->cfg.name,
-		 action == DOMAIN_STOP_RESTART ? "rebooting" : domain_state_name(state),
+		 action != DOMAIN_STOP_RESTART ? domain_state_name(state) :
+		 state == DOMAIN_CRASHED ? "crashed, restarting" : "rebooting",
 		 d->reason);
 	if (ev)
 		control_event(d->id, ev, "%s", d->reason);

@@ -1,6 +1,7 @@
 /*
- * linux_platform.c - the devices of a Linux domain's platform, wired to
- * the domain's port and MMIO routing (domain/devices.c):
+ * linux_platform.c - the devices of a Linux domain's platform (also a test
+ * kernel's started with `balloon`, domain/test_kernel.c), wired to the
+ * domain's port and MMIO routing (domain/devices.c):
  *   - ACPI power management at 0x600-0x602 (as the guest's FADT says): the
  *     sleep control register's S5 powers the domain off, the reset
  *     register reboots it;

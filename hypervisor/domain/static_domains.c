@@ -6,8 +6,8 @@
  *     name=<name> vcpus=<n> mem=<size> [mem_target=<size>] [weight=<w>]
  *     [reservation=<%>]
  *     [cap=<%>] [burst_baseline=<%>] [burst_max_ms=<ms>]
- *     [on_poweroff=destroy|keep] [on_crash=destroy|keep] [privileged]
- *     [cmdline="<words>"] [other words]
+ *     [on_poweroff=destroy|keep|restart] [on_crash=destroy|keep|restart]
+ *     [privileged] [balloon] [cmdline="<words>"] [other words]
  * where <size> takes a K, M or G suffix. Words the hypervisor does not know,
  * and the value of cmdline=, reach the guest: a test kernel's boot
  * information, or a Linux kernel's command line. The module's image says
@@ -15,6 +15,8 @@
  * initrd is another module whose line is `initrd=<domain name>`.
  * `privileged` makes that domain the privileged one (dom0: id 0, may use
  * the control interface), for tests and appliances; there is at most one.
+ * `balloon` gives a test kernel the virtio-balloon device (Linux customer
+ * domains always have it).
  * A missing or bad value refuses that domain with a message naming the
  * word; the others still start.
  */
@@ -65,6 +67,8 @@ static int parse_action(const struct cmdline_token *t, enum domain_stop_action *
 		*out = DOMAIN_STOP_DESTROY;
 	else if (t->value_len == 4 && strncmp(t->value, "keep", 4) == 0)
 		*out = DOMAIN_STOP_KEEP;
+	else if (t->value_len == 7 && strncmp(t->value, "restart", 7) == 0)
+		*out = DOMAIN_STOP_RESTART;
 	else
 		return -EINVAL;
 	return 0;
@@ -120,6 +124,12 @@ static int parse_word(const struct cmdline_token *t, struct domain_config *cfg)
 		if (t->value)
 			return -EINVAL;
 		cfg->privileged = true;
+		return 0;
+	}
+	if (cmdline_key_is(t, "balloon")) {
+		if (t->value)
+			return -EINVAL;
+		cfg->balloon = true;
 		return 0;
 	}
 	if (cmdline_key_is(t, "cmdline"))

@@ -8,6 +8,16 @@
  *   0xe000  GDT         0xf000  struct muxv_boot_info
  * Twelve page directories of 2 MiB pages map up to 12 GiB, which bounds
  * a test kernel's memory.
+ *
+ * With `balloon` (cfg.balloon) the domain also gets the Linux platform's
+ * devices (domain/linux_platform.c: the PCI host bridge on ports
+ * 0xcf8-0xcff, virtio-console at 00:01.0, virtio-balloon at 00:02.0, the
+ * UART and the ACPI PM ports) and its RAM goes through the balloon's
+ * bookkeeping (domain/balloon.c) exactly as a Linux customer domain's:
+ * [0, mem_target) populated at creation (all of it without mem_target),
+ * the rest dropped until touched. Its RAM must then end below the 32-bit
+ * PCI window where the BARs live. This is how hostile balloon drivers are
+ * tested (guest-kernels/tests/hostile_balloon/).
  */
 #include <muxvisor/guest_boot.h>
 #include "hv/test_kernel.h"
@@ -16,6 +26,8 @@
 #include "hv/domain.h"
 #include "hv/vcpu.h"
 #include "hv/guest_mem.h"
+#include "hv/balloon.h"
+#include "hv/linux_guest.h"
 #include "hv/time.h"
 #include "hv/lib.h"
 #include "hv/errno.h"
@@ -161,6 +173,17 @@ static int check_cfg(const struct domain_config *cfg, const char **why)
 		*why = "a test kernel takes no initrd";
 		return -EINVAL;
 	}
+	if (cfg->balloon && (cfg->privileged || cfg->populate_bytes ||
+			     cfg->mem_bytes > LINUX_PCI_MMIO32)) {
+		*why = "a test kernel with a balloon is a customer domain, all RAM below 3 GiB";
+		return -EINVAL;
+	}
+	if (cfg->mem_target && (!cfg->balloon || cfg->mem_target % 4096 ||
+				cfg->mem_target < BALLOON_MIN_TARGET ||
+				cfg->mem_target > cfg->mem_bytes)) {
+		*why = "mem_target= needs the balloon word and 16 MiB .. mem";
+		return -EINVAL;
+	}
 	int err = test_kernel_check(cfg->kernel, cfg->mem_bytes, why);
 	if (!err)
 		err = elf64_parse(cfg->kernel, &elf, why);
@@ -171,19 +194,39 @@ static int check_cfg(const struct domain_config *cfg, const char **why)
 	return err;
 }
 
-static int build(struct domain *d)
+/* RAM at creation: [0, populated_low) and the boot area; with a balloon
+ * the balloon's bookkeeping populates [0, target) and the rest is
+ * populated when first touched (the boot area by test_kernel_load). */
+static int populate(struct domain *d)
 {
 	uint64_t low = populated_low(&d->cfg), area = d->cfg.mem_bytes - MUXV_BOOT_AREA_SIZE;
-	int err = npt_populate(&d->npt, 0, low);
+	int err;
 
+	if (d->cfg.balloon)
+		return balloon_domain_init(d, d->cfg.mem_bytes, 0,
+					   d->cfg.mem_target ? d->cfg.mem_target : d->cfg.mem_bytes);
+	err = npt_populate(&d->npt, 0, low);
 	if (!err && low < d->cfg.mem_bytes)
 		err = npt_populate(&d->npt, area, MUXV_BOOT_AREA_SIZE);
-	return err ? err : test_kernel_load(d);
+	return err;
 }
 
+static int build(struct domain *d)
+{
+	int err = populate(d);
+
+	if (!err)
+		err = test_kernel_load(d);
+	if (!err && d->cfg.balloon)
+		err = linux_platform_create(d);
+	return err;
+}
+
+/* Both are no-ops for a domain without a balloon. */
 static void teardown(struct domain *d)
 {
-	(void)d;
+	linux_platform_destroy(d);
+	balloon_domain_free(d);
 }
 
 const struct domain_loader test_kernel_loader = {

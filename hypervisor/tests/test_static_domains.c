@@ -112,6 +112,23 @@ static void test_privileged(void)
 	unit_end();
 }
 
+/* `balloon` (test kernels' virtio-balloon) and the restart action. */
+static void test_balloon_restart(void)
+{
+	struct domain_config cfg;
+	char why[96];
+
+	unit_begin("static_domain_balloon_restart");
+	UNIT_CHECK(parse("name=hb vcpus=1 mem=64M balloon on_crash=restart on_poweroff=restart x=1",
+			 &cfg, why) == 0);
+	UNIT_CHECK(cfg.balloon);
+	UNIT_CHECK(cfg.on_crash == DOMAIN_STOP_RESTART && cfg.on_poweroff == DOMAIN_STOP_RESTART);
+	UNIT_CHECK(strcmp(cfg.guest_cmdline, "x=1") == 0);
+	UNIT_CHECK(parse("name=a vcpus=1 mem=16M", &cfg, why) == 0);
+	UNIT_CHECK(!cfg.balloon);
+	unit_end();
+}
+
 /* Each bad line is refused, and the reason names the offending word. */
 static void expect_refused(const char *name, const char *line, const char *word)
 {
@@ -159,6 +176,9 @@ int main(void)
 	test_full_line();
 	test_defaults();
 	test_privileged();
+	test_balloon_restart();
+	expect_refused("static_domain_balloon_value", "name=a vcpus=1 mem=16M balloon=1",
+		       "balloon=1");
 	expect_refused("static_domain_privileged_value", "name=a vcpus=1 mem=16M privileged=yes",
 		       "privileged=yes");
 	expect_refused("static_domain_missing_name", "vcpus=1 mem=16M", "name=");

@@ -82,10 +82,14 @@ struct domain_config {
 					 * (0 = all): [0, populate_bytes) and
 					 * the boot area; the rest comes with
 					 * MEM_POPULATE (control/memory.c) */
-	uint64_t mem_target;            /* Linux customer domains: bytes
+	uint64_t mem_target;            /* customer domains with a balloon: bytes
 					 * populated at start, the balloon
 					 * holding the rest (0 = all;
 					 * docs/balloon.md) */
+	bool balloon;                   /* test kernels: the virtio-balloon
+					 * device (on the Linux platform's
+					 * devices) and its accounting; Linux
+					 * customer domains always have it */
 	struct sched_params sched;      /* (changed at run time under the
 					 * life-cycle lock and domain_lock) */
 	struct hv_image *kernel;        /* ELF64 or bzImage: the domain holds
