@@ -13,7 +13,9 @@
  * set_mem_target() moves it, stats() reads it with the guest's own
  * statistics, and a definition whose start target is below its ceiling
  * builds the domain pre-ballooned there (never below the plan's floor).
- * Test kernels have no balloon: set_mem_target() answers -ENOTSUP.
+ * Test kernels have no balloon: stats() says so (drv_balloon.fixed, the
+ * policy then holds them where they are) and set_mem_target() answers
+ * -ENOTSUP.
  *
  * The control ABI has no way to ask a guest to power off: shutdown() pulls
  * the plug (logged).
@@ -371,7 +373,8 @@ static int mv_running(struct mv *mv, bool balloons, struct drv_stats **out, size
 		s->has_steal = true;
 		s->mem_kib = info.mem_pages * 4;
 		s->mem_max_kib = info.mem_max_pages * 4;
-		if (balloons && info.kind == MUXV_KIND_LINUX && s->power == DRV_RUNNING)
+		s->balloon.fixed = info.kind != MUXV_KIND_LINUX;
+		if (balloons && !s->balloon.fixed && s->power == DRV_RUNNING)
 			mv_stats_balloon(mv, ids[i], s);
 	}
 	free(ids);
