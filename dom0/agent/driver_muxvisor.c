@@ -325,6 +325,14 @@ static enum drv_power mv_power(uint32_t state)
  * guest's statistics once it sent free, total and available memory. A
  * domain that answers nothing (gone meanwhile, no balloon) keeps what
  * DOMAIN_INFO said: its populated memory.
+ *
+ * A guest that negotiated deflate-on-OOM (Linux does whenever it is
+ * offered, and Muxvisor offers it) keeps its balloon in MemTotal, and the
+ * balloon's pages are allocated, so MemTotal - MemAvailable would count
+ * the balloon as memory in use and the idle-memory tax could not tell an
+ * idle guest from a busy one. The total reported is therefore MemTotal
+ * less the balloon the driver holds: what MemTotal is without
+ * deflate-on-OOM (libvirt's default), so both drivers mean the same.
  */
 static void mv_stats_balloon(struct mv *mv, uint32_t domid, struct drv_stats *s)
 {
@@ -339,9 +347,7 @@ static void mv_stats_balloon(struct mv *mv, uint32_t domid, struct drv_stats *s)
 		       bi.guest_available_bytes <= bi.guest_total_bytes;
 	if (!b->has_guest)
 		return;
-	b->guest_total_kib = bi.guest_total_bytes / 1024;
-	b->guest_free_kib = bi.guest_free_bytes / 1024;
-	b->guest_available_kib = bi.guest_available_bytes / 1024;
+	mv_guest_memory(&bi, b);
 	b->guest_caches_kib = bi.guest_caches_bytes / 1024;
 	b->swap_in_kib = bi.guest_swap_in_bytes / 1024;
 	b->swap_out_kib = bi.guest_swap_out_bytes / 1024;
