@@ -13,6 +13,8 @@
 #include "x86/mmio_exit.h"
 #include "x86/kvm_pv.h"
 #include "x86/cpu.h"
+#include "x86/percpu.h"
+#include "x86/layout.h"
 #include "x86/trap.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
@@ -242,6 +244,18 @@ static enum virt_action exit_task_switch(struct vcpu *v)
 	return VIRT_STOPPED;
 }
 
+/*
+ * True if the guest just ran with this hypervisor's own CPU state (its
+ * page tables, its code segment, a RIP in its image) instead of the
+ * state the VMCB held at VMRUN. Seen rarely under QEMU's SVM emulation
+ * (docs/development.md, "Known emulator problems"); the crash then says so.
+ */
+static bool ran_with_host_state(const struct vmcb *vmcb)
+{
+	return vmcb->save.cr3 == read_cr3() && vmcb->save.cs.selector == SEL_CODE64 &&
+	       vmcb->save.rip >= HV_VIRT_BASE;
+}
+
 /* Nested page fault: a device's MMIO range (emulated), or memory the
  * guest does not own (the domain is stopped). */
 static enum virt_action exit_npf(struct vcpu *v)
@@ -266,6 +280,12 @@ static enum virt_action exit_npf(struct vcpu *v)
 	if (err != -ENOENT) {
 		domain_crash(v->dom, "vcpu%u MMIO %s at %#lx failed: %s (rip %#lx)", v->id,
 			     write ? "write" : "read", c->exit_info2, why, v->arch.regs.rip);
+		return VIRT_STOPPED;
+	}
+	if (ran_with_host_state(v->arch.vmcb)) {
+		domain_crash(v->dom, "vcpu%u ran with the hypervisor's own CPU state instead of its "
+			     "VMCB's (cr3 %#lx rip %#lx): an emulator fault, see docs/development.md",
+			     v->id, v->arch.vmcb->save.cr3, v->arch.regs.rip);
 		return VIRT_STOPPED;
 	}
 	domain_crash(v->dom, "vcpu%u %s guest-physical %#lx, which is not its memory (rip %#lx)",

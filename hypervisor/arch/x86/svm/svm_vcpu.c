@@ -22,7 +22,6 @@
 #include "x86/fpu.h"
 #include "x86/percpu.h"
 #include "x86/cpu.h"
-#include "x86/layout.h"
 #include "hv/vcpu.h"
 #include "hv/domain.h"
 #include "hv/mm.h"
@@ -213,33 +212,12 @@ static void assign_asid(struct vcpu *v, struct percpu *c)
 	vmcb_set_asid(a->vmcb, a->asid);
 }
 
-/*
- * True if the VMCB's save area is this hypervisor's own CPU state (its page
- * tables, its code segment, a RIP in its image) rather than a guest's. Only
- * a VMRUN writing host state into the wrong page could make it so; under
- * QEMU's SVM emulation it has been seen, rarely and only under load, for a
- * vCPU that was not running (docs/development.md, "known emulator
- * problems"). Entering would run the guest on the host's page tables.
- */
-static bool holds_host_state(const struct vmcb *vmcb)
-{
-	return vmcb->save.cr3 == read_cr3() && vmcb->save.cs.selector == SEL_CODE64 &&
-	       vmcb->save.rip >= HV_VIRT_BASE;
-}
-
 enum virt_action virt_vcpu_enter(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct vmcb *vmcb = a->vmcb;
 	struct percpu *c = this_cpu();
 
-	if (holds_host_state(vmcb)) {
-		domain_crash(v->dom, "vcpu%u's VMCB holds the host's own state, not the guest's "
-			     "(cr3 %#lx rip %#lx; last exit %#lx %#lx %#lx on cpu%u); not entering",
-			     v->id, vmcb->save.cr3, vmcb->save.rip, vmcb->control.exit_code,
-			     vmcb->control.exit_info1, vmcb->control.exit_info2, c->id);
-		return VIRT_STOPPED;
-	}
 	assign_asid(v, c);
 	if (a->vmcb_cpu != (int)c->id) {
 		vmcb_mark_all_dirty(vmcb);   /* another CPU may have cached it */
