@@ -17,7 +17,7 @@ import time
 
 from qemu import QemuError
 
-SWITCH = "\x01\x01\x01"
+CTRL_A = "\x01"
 ANNOUNCE = r"console input: (hypervisor|domain d(\d+) '([^']*)')"
 STATE = r"balloon-state: d(\d+) '([^']*)' (.* stats_updates=\d+)$"
 
@@ -26,12 +26,16 @@ class HvConsole:
     """.focus: None (the hypervisor) or (id, name) of the domain that has
     the console input; unknown (False) until the first switch."""
 
-    def __init__(self, vm):
+    def __init__(self, vm, qemu_mux=False):
+        """qemu_mux: the serial line shares stdio with QEMU's monitor
+        (`-serial mon:stdio`, ci/run-qemu.sh), where Ctrl-A is QEMU's own
+        escape key and Ctrl-A Ctrl-A sends one Ctrl-A to the machine."""
         self.vm = vm
         self.focus = False
+        self.switch = (CTRL_A * 2 if qemu_mux else CTRL_A) * 3
 
     def _switch(self):
-        self.vm.send(SWITCH)
+        self.vm.send(self.switch)
         hit = self.vm.wait_for(ANNOUNCE, timeout=30, partial=True)
         self.focus = None if hit.group(1) == "hypervisor" else (int(hit.group(2)), hit.group(3))
         # the announcement may have been matched as an unfinished line

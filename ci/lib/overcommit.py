@@ -32,7 +32,9 @@ from hv_console import HvConsole
 from qemu import QemuError
 
 POOL_MIB, CEIL_MIB, FLOOR_MIB, N = 512, 256, 128, 3
-HOG_MIB, HOG_STEP_MIB, HOG_PAUSE_S = 176, 16, 2
+# A 256 MiB guest has a MemTotal of about 206 MiB and uses about 45 at
+# rest: 128 MiB more fits at its ceiling, not at a third of the pool.
+HOG_MIB, HOG_STEP_MIB, HOG_PAUSE_S = 128, 16, 2
 INTERVAL_S, STEP_MIB = 6, 128
 MUXD_CONF = {
     "host-memory-mib": POOL_MIB,
@@ -79,7 +81,7 @@ def oom_lines(lines):
 
 class Scenario:
     def __init__(self, p):
-        self.p, self.con = p, HvConsole(p.vm)
+        self.p, self.con = p, HvConsole(p.vm, qemu_mux=True)
         self.servers = []            # API server objects, with "domain"
         self.res = {"peak_running": 0, "fit": POOL_MIB // CEIL_MIB, "n": N,
                     "pool_mib": POOL_MIB, "ceiling_mib": CEIL_MIB, "floor_mib": FLOOR_MIB,

@@ -9,7 +9,7 @@ ones; no guest is OOM-killed and no floor is crossed.
 The scenario is ci/lib/overcommit.py (shared with `make bench-balloon`):
 one boot of the platform, muxd selling a 512 MiB pool (its configuration
 file on the data disk), three servers of 128-256 MiB (ceilings 768 MiB =
-1.5 x the pool), the third running `memhog 176` once the idle ones are
+1.5 x the pool), the third running `memhog 128` once the idle ones are
 ballooned down. What is checked comes from muxd's API (dashboard, events,
 usage series), the hypervisor's own balloon state (`:balloon` on its
 console) and the guests' console lines on the serial line:
@@ -19,9 +19,11 @@ console) and the guests' console lines on the serial line:
   - platform_overcommit_idle_ballooned: before the hog, the targets add up
     to at most the pool and every balloon reached its target;
   - platform_overcommit_hog_receives_memory: memhog completed; the hog's
-    target rose by at least 64 MiB over its idle target, and the idle
-    servers' targets fell while it grew (reclaim events after its start);
-    the targets still fit the pool afterwards;
+    target rose by at least 32 MiB over its idle target, and the idle
+    servers' targets fell by as much together while it grew (reclaim
+    events after its start); the targets still fit the pool afterwards
+    (by the policy's arithmetic, docs/plans.md: about 237 MiB for the hog
+    and 137 for each idle one when they use some 45 MiB at rest);
   - platform_overcommit_no_oom_no_floor: no OOM-killer line on any
     guest's console, no domain crashed, no target or balloon below the
     floor in events, usage points, the dashboard or the hypervisor;
@@ -66,14 +68,15 @@ def checks(res):
     if not res.get("memhog", "").startswith("done"):
         p.append(f"memhog: {res.get('memhog', 'did not run')}")
     if idle and final:
-        if final["hog"] < idle["hog"] + 64:
+        if final["hog"] < idle["hog"] + 32:
             p.append(f"the hog's target went from {idle['hog']} to {final['hog']} MiB")
         if sum(final.values()) > oc.POOL_MIB:
             p.append(f"final targets {final} exceed the {oc.POOL_MIB} MiB pool")
         since = res.get("hog_start_unix", 0) - 1
         taken = [e for e in res.get("events", []) if e["server"] != "hog" and
                  e["to_mib"] < e["from_mib"] and unix(e["time"]) >= since]
-        if not taken or all(final[n] >= idle[n] for n in idle if n != "hog"):
+        given = sum(idle[n] - final[n] for n in idle if n != "hog")
+        if not taken or given < 32:
             p.append(f"no idle server gave memory up while the hog grew: idle {idle}, "
                      f"final {final}")
     else:
