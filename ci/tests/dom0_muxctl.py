@@ -22,7 +22,13 @@ code; this side judges them:
   hypervisor with their exit codes and fields, nothing changed; destroy
   (twice: exit code 2), one while a process maps it (that process gets
   SIGBUS, reported; dom0 carries on); a Linux domain (bzImage + initrd) created from
-  dom0 boots with its vCPUs; free memory back where it was. cust tries to
+  dom0, pre-ballooned (160 of 192 MiB), boots with its vCPUs; balloon calls
+  on domains without a balloon and bad targets refused (exit 3, the field
+  named); its balloon set to 128 MiB: reached exactly, populated falls (never
+  above the target), the host's free memory rises by what it gave back, list
+  (table, --json), top and `muxctl balloon` show it, the guest's memory test
+  passes; back to 192 MiB: the balloon empties; free memory back where it
+  was. cust tries to
   load the module: it refuses with one clear line.
 
 A check whose steps met a call the hypervisor answers -ENOSYS (not
@@ -216,7 +222,7 @@ def check_info(s, p):
     if not any(re.match(r"^pcpus: +2$", l) for l in out):
         p.append(f"info does not say 2 pCPUs: {out}")
     j = s.json("info-json", p)
-    if j and (j.get("pcpus") != 2 or j.get("ctl_version") != 1 or j.get("domains") != 2
+    if j and (j.get("pcpus") != 2 or j.get("ctl_version") != 2 or j.get("domains") != 2
               or j.get("dom0_mib") != 256 or not 0 < j.get("mem_free_mib", 0) < 1024):
         p.append(f"info --json (want 2 pCPUs, ABI 1, 2 domains, dom0 256 MiB): {j}")
 
@@ -259,15 +265,20 @@ def domain_id(s, name, p):
     return int(out[0])
 
 
+LIST_HEADER = ["ID", "NAME", "STATE", "VCPUS", "MEM_MIB", "MAX_MIB", "TARGET_MIB",
+               "BALLOON_MIB", "GFREE_MIB", "WEIGHT", "RESV", "CAP", "CPU%", "STEAL%"]
+TOP_HEADER = ["ID", "NAME", "STATE", "VCPUS", "CPU%", "STEAL%", "BLOCK%", "MEM_MIB", "MAX_MIB",
+              "TARGET_MIB", "BALLOON_MIB", "GFREE_MIB", "WEIGHT", "CAP"]
+
+
 def check_create_list(s, p):
     ids = [domain_id(s, n, p) for n in ("create-hello", "create-burn", "create-paused")]
     if None not in ids and (len(set(ids)) != 3 or 0 in ids):
         p.append(f"ids not distinct non-zero: {ids}")
     table = s.expect("list", 0, p)
-    if not table or table[0].split() != ["ID", "NAME", "STATE", "VCPUS", "MEM_MIB", "WEIGHT",
-                                         "RESV", "CAP", "CPU%", "STEAL%"]:
+    if not table or table[0].split() != LIST_HEADER:
         p.append(f"list has no header: {table[:1]}")
-    rows = {l.split()[1]: l.split() for l in table[1:] if len(l.split()) == 10}
+    rows = {l.split()[1]: l.split() for l in table[1:] if len(l.split()) == len(LIST_HEADER)}
     for name in ("dom0", "cust", "burn", "idle"):
         if name not in rows:
             p.append(f"list lacks {name}: {table}")
@@ -327,7 +338,7 @@ def top_tables(out):
         if w[:2] == ["ID", "NAME"]:
             cur = {}
             tables.append(cur)
-        elif cur is not None and len(w) == 10 and w[0].isdigit():
+        elif cur is not None and len(w) == len(TOP_HEADER) and w[0].isdigit():
             last = cur[w[1]] = (w, [])
         elif cur is not None and last and len(w) == 6 and w[0].startswith("vcpu"):
             last[1].append(w)
@@ -457,9 +468,109 @@ def check_linux(s, p):
         p.append(f"the Linux domain did not come up with 2 vCPUs: {ready}")
     j = {d.get("name"): d for d in (s.json("linux-list", p) or [])}.get("lin", {})
     if (j.get("kind"), j.get("vcpus"), j.get("mem_max_mib"), j.get("state")) != \
-            ("linux", 2, 128, "running"):
+            ("linux", 2, 192, "running"):
         p.append(f"lin in --json list: {j}")
     s.expect("destroy-linux", 0, p)
+
+
+MIB = 256   # 4 KiB pages
+
+
+def balloon_reading(s, step, p):
+    """muxctl --json balloon's object (the last JSON line of the step),
+    checked for exact accounting."""
+    text = "".join(s.expect(step, 0, p))   # long lines come wrapped
+    try:
+        b, _ = json.JSONDecoder().raw_decode(text, text.index("{"))
+    except ValueError:
+        p.append(f"{step}: no balloon reading: {text[:200]}")
+        return None
+    if b["populated_pages"] + b["ballooned_pages"] + b["dropped_pages"] != b["ceiling_pages"]:
+        p.append(f"{step}: populated + ballooned + dropped != ceiling: {b}")
+    return b
+
+
+def check_balloon_refusals(s, p):
+    """Balloon calls on domains without one, and bad targets: exit 3,
+    the reason named, nothing changed."""
+    for step in ("balloon-tk", "balloon-tk-set", "balloon-dom0"):
+        out = " ".join(s.expect(step, 3, p))
+        if "has no balloon" not in out:
+            p.append(f"{step}: {out}")
+    for step, why in (("balloon-bad", "at least 16 MiB"), ("balloon-above", "invalid argument")):
+        out = " ".join(s.expect(step, 3, p))
+        if "balloon_set.target_bytes" not in out or "[SIZE]" not in out or why not in out:
+            p.append(f"{step}: the refusal does not name the target: {out}")
+    start = balloon_reading(s, "balloon-start", p)
+    high = balloon_reading(s, "balloon-high", p)
+    if start and high and high["target_pages"] != start["target_pages"]:
+        p.append(f"refused targets changed the target: {start} -> {high}")
+
+
+def lin_row(s, step, p):
+    return {d.get("name"): d for d in (s.json(step, p) or [])}.get("lin", {})
+
+
+def check_balloon(s, p):
+    """lin started pre-ballooned at 160 of 192 MiB; down to 128 MiB: the
+    balloon holds exactly the rest, populated falls (never above the
+    target), the host's free memory rises by what lin gave back; up to 192
+    MiB: the balloon empties and the pages come back."""
+    start = balloon_reading(s, "balloon-start", p)
+    if start and (start["ceiling_pages"], start["target_pages"], start["ballooned_pages"]) != \
+            (192 * MIB, 160 * MIB, 32 * MIB):
+        p.append(f"the pre-ballooned start is not 160 of 192 MiB with 32 in the balloon: {start}")
+    s.expect("balloon-held", 0, p)
+    high, low = balloon_reading(s, "balloon-high", p), balloon_reading(s, "balloon-low-reached", p)
+    s.expect("balloon-low", 0, p)
+    up = balloon_reading(s, "balloon-up-reached", p)
+    if not (high and low and up):
+        return
+    if (low["target_pages"], low["ballooned_pages"]) != (128 * MIB, 64 * MIB):
+        p.append(f"at 128 MiB the balloon does not hold the other 64: {low}")
+    if low["populated_pages"] > low["target_pages"]:
+        p.append(f"populated above the target once it is reached: {low}")
+    if not high["populated_pages"] >= 100 * MIB:
+        p.append(f"lin did not hold its 64 MiB before the target fell: {high}")
+    fall = high["populated_pages"] - low["populated_pages"]
+    if fall < high["populated_pages"] - 128 * MIB:
+        p.append(f"populated fell by {fall} pages only: {high} -> {low}")
+    free_hi = (s.json("balloon-info-high", p) or {}).get("mem_free_pages", 0)
+    free_lo = (s.json("balloon-info-low", p) or {}).get("mem_free_pages", 0)
+    # cust and dom0 run on meanwhile: a little slack for their own changes
+    if free_lo - free_hi < fall - 4 * MIB:
+        p.append(f"host free pages rose by {free_lo - free_hi}, lin gave back {fall}")
+    lh, ll = lin_row(s, "balloon-list-high", p), lin_row(s, "balloon-list-low", p)
+    if not (ll.get("mem_mib", 1 << 30) < lh.get("mem_mib", 0) and
+            ll.get("balloon_mib", 0) > lh.get("balloon_mib", 1 << 30) and
+            ll.get("mem_target_mib") == 128 and ll.get("balloon_mib") == 64):
+        p.append(f"list --json does not show the balloon move: {lh} -> {ll}")
+    table = s.expect("balloon-table", 0, p)
+    row = [l.split() for l in table if len(l.split()) == len(LIST_HEADER) and l.split()[1] == "lin"]
+    if not row or row[0][6:8] != ["128", "64"]:
+        p.append(f"list's table does not show lin's target and balloon: {table}")
+    text = " ".join(s.expect("balloon-text", 0, p))
+    for word in ("ceiling: 192.0 MiB", "target: 128.0 MiB", "ballooned: 64.0 MiB"):
+        if word not in " ".join(text.split()):
+            p.append(f"muxctl balloon does not say '{word}': {text}")
+    s.expect("balloon-memtest", 0, p)
+    s.expect("balloon-memtest-done", 0, p)
+    res = [l for l in s.expect("balloon-memtest-out", 0, p) if l.startswith("memtest: ")]
+    if not res or not res[-1].startswith("memtest: PASS"):
+        p.append(f"the guest's memory test while ballooned: {res}")
+    s.expect("balloon-up", 0, p)
+    if up["ballooned_pages"] != 0 or up["target_pages"] != 192 * MIB:
+        p.append(f"back at 192 MiB the balloon is not empty: {up}")
+    if up["deflated"] - low["deflated"] < 64 * MIB:
+        p.append(f"fewer pages deflated than were ballooned: {low} -> {up}")
+    # (populated may fall again meanwhile: the guest reports free pages)
+    lu = lin_row(s, "balloon-list-up", p)
+    if (lu.get("balloon_mib"), lu.get("mem_target_mib")) != (0, 192):
+        p.append(f"list --json after the deflate: {ll} -> {lu}")
+    tops = top_tables(s.expect("balloon-top", 0, p))
+    row = tops[-1].get("lin", ([], []))[0] if tops else []
+    if len(row) != len(TOP_HEADER) or row[9:11] != ["192", "0"]:
+        p.append(f"top does not show lin's target and balloon: {row}")
 
 
 def check_unprivileged(lines, p):
@@ -494,6 +605,13 @@ CHECKS = [
      check_destroy_mapped),
     ("dom0_muxctl_create_linux_domain", ["create-linux", "linux-ready", "destroy-linux"],
      check_linux),
+    ("dom0_muxctl_balloon_refusals",
+     CREATE + ["balloon-tk", "balloon-tk-set", "balloon-dom0", "create-linux", "balloon-start",
+               "balloon-bad", "balloon-above", "balloon-high"], check_balloon_refusals),
+    ("dom0_muxctl_balloon_down_and_up",
+     ["create-linux", "linux-ready", "balloon-start", "balloon-held", "balloon-high",
+      "balloon-low", "balloon-low-reached", "balloon-memtest-done", "balloon-up",
+      "balloon-up-reached"], check_balloon),
     ("dom0_muxctl_destroy", CREATE + ["peek-baseline", "destroy-idle", "destroy-hello",
                                       "destroy-burn", "destroy-linux", "destroy-cust"],
      check_destroy),

@@ -52,9 +52,10 @@ def domains(p):
     out, rows = p.dom0("muxctl -H list"), {}
     for line in out.splitlines():
         f = line.split()
-        if len(f) >= 8 and f[0].isdigit():
-            rows[f[1]] = {"state": f[2], "vcpus": int(f[3]), "weight": int(f[5]),
-                          "cap": int(f[7])}
+        # ID NAME STATE VCPUS MEM_MIB MAX_MIB TARGET_MIB BALLOON_MIB GFREE_MIB WEIGHT RESV CAP ...
+        if len(f) >= 12 and f[0].isdigit():
+            rows[f[1]] = {"state": f[2], "vcpus": int(f[3]), "weight": int(f[9]),
+                          "cap": int(f[11])}
     if "dom0" not in rows:
         raise Stop(f"muxctl -H list printed {out[:300]!r}")
     return rows

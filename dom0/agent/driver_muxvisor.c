@@ -9,9 +9,14 @@
  * destroy() removes both. Every operation treats an end state that is
  * already reached as success, so the reconciler may repeat any step.
  *
- * Control ABI v1 has no way to ask a guest to power off and no balloon
- * target: shutdown() pulls the plug (logged), set_mem_target() answers
- * -ENOTSUP and the domain keeps its ceiling.
+ * Memory: a Linux domain has a balloon (BALLOON_SET/GET, control ABI v2):
+ * set_mem_target() moves it, stats() reads it with the guest's own
+ * statistics, and a definition whose start target is below its ceiling
+ * builds the domain pre-ballooned there (never below the plan's floor).
+ * Test kernels have no balloon: set_mem_target() answers -ENOTSUP.
+ *
+ * The control ABI has no way to ask a guest to power off: shutdown() pulls
+ * the plug (logged).
  */
 #include "driver_muxvisor.h"
 
@@ -90,6 +95,28 @@ static int mv_create(struct driver *d, const struct drv_domain_spec *spec)
 	return rc ? rc : mv_def_save(mv, &def);
 }
 
+/* The memory def's domain starts with: its start target, lowered to what
+ * the host has free (never below the floor, mv_start_fit): a Linux guest
+ * created at more than the pool holds could not even be built, and the
+ * memory policy grows its balloon back once memory allows. */
+static uint64_t mv_start_bytes(struct mv *mv, const struct mv_def *def)
+{
+	uint64_t start = mv_def_start_bytes(def);
+	struct muxv_host_info hi;
+	struct stat st;
+	if (def->kind != MUXV_KIND_LINUX || muxctl_host_info(mv->h, &hi) != 0)
+		return start;
+	uint64_t initrd = def->initrd[0] && stat(def->initrd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	uint64_t fit = mv_start_fit(def, start, hi.pool_free_pages * 4096, initrd);
+	if (fit < start)
+		log_info("muxvisor", "msg=\"starting below the start target: the host has %llu MiB "
+			 "free\" uuid=%s start_mib=%llu fit_mib=%llu floor_mib=%llu",
+			 (unsigned long long)(hi.pool_free_pages / 256), def->uuid,
+			 (unsigned long long)(start >> 20), (unsigned long long)(fit >> 20),
+			 (unsigned long long)(def->mem_floor_kib / 1024));
+	return fit;
+}
+
 /* Builds and unpauses the domain of def. */
 static int mv_build(struct mv *mv, const struct mv_def *def)
 {
@@ -104,6 +131,9 @@ static int mv_build(struct mv *mv, const struct mv_def *def)
 		return mv_fail("define", def->uuid, rc);
 	req.vcpus = def->vcpus;
 	req.mem_bytes = def->mem_kib * 1024;
+	uint64_t start = mv_start_bytes(mv, def);
+	if (start < req.mem_bytes)
+		req.populate_bytes = start;   /* pre-ballooned: the rest is its balloon */
 	req.sched = def->sched;
 	/* a guest that powers off or crashes is gone; muxd decides what next */
 	req.on_poweroff = MUXV_ON_DESTROY;
@@ -121,8 +151,9 @@ static int mv_build(struct mv *mv, const struct mv_def *def)
 		muxctl_domain_destroy(mv->h, domid);
 		return rc;
 	}
-	log_info("muxvisor", "msg=\"domain started\" uuid=%s domid=%u name=%s", def->uuid, domid,
-		 name);
+	log_info("muxvisor", "msg=\"domain started\" uuid=%s domid=%u name=%s mem_kib=%llu "
+		 "start_kib=%llu", def->uuid, domid, name, (unsigned long long)def->mem_kib,
+		 (unsigned long long)(start / 1024));
 	return 0;
 }
 
@@ -165,7 +196,7 @@ static int mv_poweroff(struct driver *d, const char *uuid)
 
 static int mv_shutdown(struct driver *d, const char *uuid)
 {
-	log_info("muxvisor", "msg=\"no graceful shutdown in control ABI v1: powering off\" uuid=%s",
+	log_info("muxvisor", "msg=\"no graceful shutdown in the control ABI: powering off\" uuid=%s",
 		 uuid);
 	return mv_poweroff(d, uuid);
 }
@@ -225,15 +256,52 @@ static int mv_update(struct driver *d, const struct drv_domain_spec *spec, bool 
 	if (rc)
 		return mv_fail("look-up", spec->uuid, rc);
 	*restart_needed = info.vcpus != def.vcpus || info.mem_max_pages * 4 != def.mem_kib;
-	return mv_set_sched(d, spec->uuid, &spec->params, spec->params.cpu_cap_pct);
+	rc = mv_set_sched(d, spec->uuid, &spec->params, spec->params.cpu_cap_pct);
+	if (rc || info.kind != MUXV_KIND_LINUX)
+		return rc;
+	/* The balloon stays where the memory policy put it, within the new
+	 * plan's floor and ceiling; the policy moves it from there. */
+	struct muxv_balloon_info bi;
+	if ((rc = muxctl_balloon_get(mv->h, domid, &bi)))
+		return rc == -ESRCH ? 0 : mv_fail("balloon get", spec->uuid, rc);
+	uint64_t kib = bi.target_pages * 4, top = spec->params.mem_max_kib;
+	if (kib < spec->params.mem_min_kib)
+		kib = spec->params.mem_min_kib;
+	if (top && kib > top)
+		kib = top;
+	if (kib == bi.target_pages * 4)
+		return 0;
+	rc = muxctl_balloon_set(mv->h, domid, mv_target_bytes(kib, bi.ceiling_pages * 4096));
+	return rc && rc != -ESRCH ? mv_fail("balloon set", spec->uuid, rc) : 0;
 }
 
 static int mv_set_mem_target(struct driver *d, const char *uuid, uint64_t kib)
 {
-	(void)d;
-	drv_set_errmsg("no balloon target in control ABI v1 (%s, %llu KiB)", uuid,
-		       (unsigned long long)kib);
-	return -ENOTSUP;
+	struct mv *mv = d->priv;
+	struct muxv_domain_info info;
+	uint32_t domid;
+	int rc = mv_find(mv, uuid, &domid, &info);
+	if (rc == -ESRCH) {
+		struct mv_def def;
+		/* not running: it starts from its definition */
+		return mv_def_load(mv, uuid, &def);
+	}
+	if (rc)
+		return mv_fail("look-up", uuid, rc);
+	if (info.state == MUXV_STATE_SHUTDOWN || info.state == MUXV_STATE_CRASHED)
+		return 0;
+	if (info.kind != MUXV_KIND_LINUX) {
+		drv_set_errmsg("domain %s is a test kernel: it has no balloon", uuid);
+		return -ENOTSUP;
+	}
+	rc = muxctl_balloon_set(mv->h, domid, mv_target_bytes(kib, info.mem_max_pages * 4096));
+	if (rc == -ESRCH)
+		return 0;     /* gone meanwhile: stopped */
+	if (rc == -ENODEV) {
+		drv_set_errmsg("domain %s has no balloon", uuid);
+		return -ENOTSUP;
+	}
+	return rc ? mv_fail("balloon set", uuid, rc) : 0;
 }
 
 static enum drv_power mv_power(uint32_t state)
@@ -248,8 +316,40 @@ static enum drv_power mv_power(uint32_t state)
 	}
 }
 
-/* Every muxd domain in the hypervisor, as stats; *out malloc'd. */
-static int mv_running(struct mv *mv, struct drv_stats **out, size_t *n)
+/*
+ * A Linux domain's balloon as the sampler wants it (driver.h, struct
+ * drv_balloon): the target the hypervisor holds, what the guest has now
+ * (the ceiling less its balloon, as libvirt's balloon.current) and the
+ * guest's statistics once it sent free, total and available memory. A
+ * domain that answers nothing (gone meanwhile, no balloon) keeps what
+ * DOMAIN_INFO said: its populated memory.
+ */
+static void mv_stats_balloon(struct mv *mv, uint32_t domid, struct drv_stats *s)
+{
+	const uint32_t need = MUXV_BSTAT_FREE | MUXV_BSTAT_TOTAL | MUXV_BSTAT_AVAIL;
+	struct muxv_balloon_info bi;
+	if (muxctl_balloon_get(mv->h, domid, &bi) != 0)
+		return;
+	struct drv_balloon *b = &s->balloon;
+	b->target_kib = bi.target_pages * 4;
+	s->mem_kib = (bi.ceiling_pages - bi.ballooned_pages) * 4;
+	b->has_guest = (bi.stats_valid & need) == need && bi.guest_total_bytes > 0 &&
+		       bi.guest_available_bytes <= bi.guest_total_bytes;
+	if (!b->has_guest)
+		return;
+	b->guest_total_kib = bi.guest_total_bytes / 1024;
+	b->guest_free_kib = bi.guest_free_bytes / 1024;
+	b->guest_available_kib = bi.guest_available_bytes / 1024;
+	b->guest_caches_kib = bi.guest_caches_bytes / 1024;
+	b->swap_in_kib = bi.guest_swap_in_bytes / 1024;
+	b->swap_out_kib = bi.guest_swap_out_bytes / 1024;
+	b->major_faults = bi.guest_major_faults;
+	b->minor_faults = bi.guest_minor_faults;
+}
+
+/* Every muxd domain in the hypervisor, as stats (with the balloons if
+ * balloons); *out malloc'd. */
+static int mv_running(struct mv *mv, bool balloons, struct drv_stats **out, size_t *n)
 {
 	uint32_t *ids;
 	size_t k;
@@ -271,6 +371,8 @@ static int mv_running(struct mv *mv, struct drv_stats **out, size_t *n)
 		s->has_steal = true;
 		s->mem_kib = info.mem_pages * 4;
 		s->mem_max_kib = info.mem_max_pages * 4;
+		if (balloons && info.kind == MUXV_KIND_LINUX && s->power == DRV_RUNNING)
+			mv_stats_balloon(mv, ids[i], s);
 	}
 	free(ids);
 	if (!v)
@@ -282,7 +384,7 @@ static int mv_running(struct mv *mv, struct drv_stats **out, size_t *n)
 
 static int mv_stats(struct driver *d, struct drv_stats **out, size_t *n)
 {
-	return mv_running(d->priv, out, n);
+	return mv_running(d->priv, true, out, n);
 }
 
 /* Domains in the hypervisor, plus definitions without one (off). */
@@ -292,7 +394,7 @@ static int mv_list(struct driver *d, struct drv_domain **out, size_t *n)
 	struct drv_stats *run;
 	char (*defs)[DRV_UUID_LEN];
 	size_t nrun, ndefs;
-	int rc = mv_running(mv, &run, &nrun);
+	int rc = mv_running(mv, false, &run, &nrun);
 	if (rc)
 		return rc;
 	if ((rc = mv_def_list(mv, &defs, &ndefs))) {

@@ -37,7 +37,10 @@ struct mv_def {
 	char initrd[1024];          /* "" = none */
 	char cmdline[MUXV_CTL_CMDLINE_MAX + 1];
 	uint32_t vcpus;
-	uint64_t mem_kib;
+	uint64_t mem_kib;           /* ceiling */
+	uint64_t mem_floor_kib;     /* the plan's floor; 0 = none */
+	uint64_t mem_target_kib;    /* start target (Linux: pre-ballooned when
+				     * below the ceiling); 0 = the ceiling */
 	struct muxv_sched sched;
 };
 
@@ -70,6 +73,23 @@ int mv_def_remove(const struct mv *mv, const char *uuid);
 int mv_def_list(const struct mv *mv, char (**out)[DRV_UUID_LEN], size_t *n);
 /* spec -> definition: the kernel's kind is read from the file. */
 int mv_def_from_spec(const struct drv_domain_spec *spec, struct mv_def *def);
+
+/* The bytes a Linux domain of def starts populated with: its start target
+ * kept within [floor, ceiling] and at least MUXV_BALLOON_MIN_TARGET, whole
+ * pages; the ceiling (= not pre-ballooned) for a test kernel or no target. */
+uint64_t mv_def_start_bytes(const struct mv_def *def);
+/* What a Linux domain of def may start with when the host's pool has
+ * free_bytes free and its initrd is initrd_bytes: start, or less when that
+ * would not leave MV_START_HEADROOM (plus the initrd and 1/64 of the
+ * ceiling, pages the guest touches before its balloon driver runs) free,
+ * but never below its floor or MUXV_BALLOON_MIN_TARGET (the hypervisor
+ * then refuses what does not fit). A test kernel: start. */
+#define MV_START_HEADROOM (32ull << 20)
+uint64_t mv_start_fit(const struct mv_def *def, uint64_t start, uint64_t free_bytes,
+		      uint64_t initrd_bytes);
+/* A balloon target for a domain of ceiling_bytes from kib, kept within
+ * [MUXV_BALLOON_MIN_TARGET, ceiling], whole pages. */
+uint64_t mv_target_bytes(uint64_t kib, uint64_t ceiling_bytes);
 
 /* Images (driver_muxvisor_images.c): the id of path in the hypervisor,
  * uploaded the first time and reused while the file is unchanged. */

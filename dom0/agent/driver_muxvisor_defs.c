@@ -7,6 +7,7 @@
  *     kind=test-kernel | linux
  *     kernel=/path   initrd=/path (may be empty)   cmdline=...
  *     vcpus=N  mem_kib=N  weight=N  reservation=N  cap=N  burst_baseline=N
+ *     mem_floor_kib=N  mem_target_kib=N   (absent in older files: 0)
  */
 #include "driver_muxvisor.h"
 
@@ -155,11 +156,50 @@ int mv_def_from_spec(const struct drv_domain_spec *spec, struct mv_def *def)
 	strcpy(def->cmdline, cmdline);
 	def->vcpus = p->vcpus;
 	def->mem_kib = p->mem_max_kib;
+	def->mem_floor_kib = p->mem_min_kib;
+	def->mem_target_kib = p->mem_target_kib;
 	def->sched = (struct muxv_sched){
 		.weight = p->cpu_weight, .reservation = p->cpu_reservation_pct,
 		.cap = p->cpu_cap_pct, .burst_baseline = p->cpu_burst_baseline_pct,
 	};
 	return 0;
+}
+
+uint64_t mv_target_bytes(uint64_t kib, uint64_t ceiling_bytes)
+{
+	uint64_t b = kib > ceiling_bytes / 1024 ? ceiling_bytes : kib * 1024;
+	b &= ~4095ull;
+	return b < MUXV_BALLOON_MIN_TARGET ? MUXV_BALLOON_MIN_TARGET : b;
+}
+
+uint64_t mv_def_start_bytes(const struct mv_def *def)
+{
+	uint64_t ceiling = def->mem_kib * 1024;
+	uint64_t target = def->mem_target_kib;
+	if (def->kind != MUXV_KIND_LINUX || !target || target >= def->mem_kib ||
+	    ceiling < MUXV_BALLOON_MIN_TARGET)
+		return ceiling;
+	if (target < def->mem_floor_kib)
+		target = def->mem_floor_kib;     /* a floor is a promise */
+	return mv_target_bytes(target, ceiling);
+}
+
+uint64_t mv_start_fit(const struct mv_def *def, uint64_t start, uint64_t free_bytes,
+		      uint64_t initrd_bytes)
+{
+	uint64_t ceiling = def->mem_kib * 1024;
+	uint64_t headroom = MV_START_HEADROOM + ceiling / 64 + initrd_bytes;
+	if (def->kind != MUXV_KIND_LINUX || ceiling < MUXV_BALLOON_MIN_TARGET ||
+	    (start <= free_bytes && free_bytes - start >= headroom))
+		return start;
+	uint64_t fit = free_bytes > headroom ? (free_bytes - headroom) & ~4095ull : 0;
+	uint64_t least = def->mem_floor_kib * 1024;
+	if (least < MUXV_BALLOON_MIN_TARGET)
+		least = MUXV_BALLOON_MIN_TARGET;
+	least = (least + 4095) & ~4095ull;     /* a floor is a promise: round up */
+	if (fit < least)
+		fit = least;
+	return fit < start ? fit : start;
 }
 
 int mv_def_save(const struct mv *mv, const struct mv_def *def)
@@ -173,10 +213,11 @@ int mv_def_save(const struct mv *mv, const struct mv_def *def)
 		return -EIO;
 	}
 	fprintf(f, "kind=%s\nkernel=%s\ninitrd=%s\ncmdline=%s\nvcpus=%u\nmem_kib=%" PRIu64 "\n"
-		"weight=%u\nreservation=%u\ncap=%u\nburst_baseline=%u\n",
+		"weight=%u\nreservation=%u\ncap=%u\nburst_baseline=%u\nmem_floor_kib=%" PRIu64
+		"\nmem_target_kib=%" PRIu64 "\n",
 		def->kind == MUXV_KIND_LINUX ? "linux" : "test-kernel", def->kernel, def->initrd,
 		def->cmdline, def->vcpus, def->mem_kib, def->sched.weight, def->sched.reservation,
-		def->sched.cap, def->sched.burst_baseline);
+		def->sched.cap, def->sched.burst_baseline, def->mem_floor_kib, def->mem_target_kib);
 	bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
@@ -202,6 +243,10 @@ static bool mv_def_line(struct mv_def *def, const char *key, const char *val)
 		def->vcpus = (uint32_t)v;
 	else if (strcmp(key, "mem_kib") == 0)
 		def->mem_kib = v;
+	else if (strcmp(key, "mem_floor_kib") == 0)
+		def->mem_floor_kib = v;
+	else if (strcmp(key, "mem_target_kib") == 0)
+		def->mem_target_kib = v;
 	else if (strcmp(key, "weight") == 0)
 		def->sched.weight = (uint32_t)v;
 	else if (strcmp(key, "reservation") == 0)

@@ -6,8 +6,9 @@
  * Loading checks that this kernel runs under Muxvisor (CPUID leaf
  * 0x40000100 says "MuxvisorMUXV") in the privileged domain (the control
  * hypercall answers MUXV_CTL_HOST_INFO rather than -EPERM) and that both
- * speak control ABI v1; anything else refuses the load with one dmesg line
- * saying why. Only CAP_SYS_ADMIN may open the device (mode 0600 too).
+ * speak the same control ABI version (MUXV_CTL_VERSION); anything else
+ * refuses the load with one dmesg line saying why. Only CAP_SYS_ADMIN
+ * may open the device (mode 0600 too).
  */
 #include <linux/capability.h>
 #include <linux/miscdevice.h>

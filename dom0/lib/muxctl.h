@@ -80,6 +80,14 @@ int muxctl_mem_populate(struct muxctl *h, uint32_t domid, uint64_t gfn, uint64_t
 int muxctl_map(struct muxctl *h, uint32_t domid, uint64_t gfn, uint64_t count, void **addr);
 int muxctl_unmap(void *addr, uint64_t count);
 
+/* Balloon of a Linux customer domain (docs/balloon.md): its target
+ * (whole pages, MUXV_BALLOON_MIN_TARGET .. the ceiling; -ENODEV for a
+ * domain without a balloon) and its accounting with the guest's last
+ * statistics. A Linux domain created with populate_bytes below mem_bytes
+ * starts pre-ballooned at that target. */
+int muxctl_balloon_set(struct muxctl *h, uint32_t domid, uint64_t target_bytes);
+int muxctl_balloon_get(struct muxctl *h, uint32_t domid, struct muxv_balloon_info *out);
+
 /* Console: output from *seq on (set to the next byte); returns the bytes
  * copied; *lost (may be NULL) gets the bytes that had left the ring. */
 int muxctl_console_read(struct muxctl *h, uint32_t domid, uint64_t *seq, void *buf, size_t cap,

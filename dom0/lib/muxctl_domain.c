@@ -67,6 +67,11 @@ static int muxctl_create_check(const struct muxv_domain_create *r)
 	if (r->populate_bytes > r->mem_bytes || r->populate_bytes % 4096)
 		return muxctl_fail(op, EINVAL, "domain_create.populate_bytes",
 				   "a multiple of 4 KiB, at most mem_bytes");
+	if (r->kind == MUXV_KIND_LINUX && r->populate_bytes &&
+	    r->populate_bytes < MUXV_BALLOON_MIN_TARGET)
+		return muxctl_fail(op, EINVAL, "domain_create.populate_bytes",
+				   "a Linux domain's start target is at least %llu MiB",
+				   (unsigned long long)(MUXV_BALLOON_MIN_TARGET >> 20));
 	if (r->sched.weight == 0 || r->sched.weight > 65535)
 		return muxctl_fail(op, EINVAL, "domain_create.sched.weight", "1..65535");
 	if (r->initrd_image && r->kind != MUXV_KIND_LINUX)

@@ -126,7 +126,13 @@ static const struct muxctl_field events_fields[] = {
 	{ 0, 0, NULL },
 };
 
-/* Calls that only read (host_info, domain_info) have no argument fields. */
+static const struct muxctl_field balloon_set_fields[] = {
+	MUXCTL_FIELD(u.balloon_set.target_bytes, "balloon_set.target_bytes"),
+	MUXCTL_FIELD(u.balloon_set.pad0, "balloon_set.pad0"),
+	{ 0, 0, NULL },
+};
+
+/* Calls that only read (host_info, domain_info, balloon_info) have no argument fields. */
 static const struct muxctl_field no_fields[] = { { 0, 0, NULL } };
 
 struct muxctl_op {
@@ -156,6 +162,8 @@ static const struct muxctl_op muxctl_ops[] = {
 	{ MUXV_CTL_CONSOLE_READ, "console read", console_fields },
 	{ MUXV_CTL_CONSOLE_WRITE, "console write", console_fields },
 	{ MUXV_CTL_EVENTS_READ, "events read", events_fields },
+	{ MUXV_CTL_BALLOON_SET, "balloon set", balloon_set_fields },
+	{ MUXV_CTL_BALLOON_GET, "balloon get", no_fields },
 };
 
 static const struct muxctl_op *muxctl_find_op(uint32_t op)

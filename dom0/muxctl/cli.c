@@ -60,6 +60,8 @@ static const char *const option_names[][2] = {
 	{ "domain_create.name", "--name" },
 	{ "domain_create.vcpus", "--vcpus" },
 	{ "domain_create.mem_bytes", "--mem" },
+	{ "domain_create.populate_bytes", "--mem-target" },
+	{ "balloon_set.target_bytes", "SIZE" },
 	{ "domain_create.cmdline", "--cmdline" },
 	{ "domain_create.kernel_image", "--kernel/--test-kernel" },
 	{ "domain_create.initrd_image", "--initrd" },

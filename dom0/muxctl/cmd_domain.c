@@ -18,6 +18,7 @@ enum {
 	OPT_NAME = 256, OPT_VCPUS, OPT_MEM, OPT_WEIGHT, OPT_RESERVATION, OPT_CAP,
 	OPT_BURST_BASELINE, OPT_BURST_MAX_MS, OPT_CMDLINE, OPT_KERNEL, OPT_INITRD,
 	OPT_TEST_KERNEL, OPT_PAUSED, OPT_ON_POWEROFF, OPT_ON_CRASH, OPT_ON_REBOOT,
+	OPT_MEM_TARGET,
 };
 
 static const struct option sched_opts[] = {
@@ -82,6 +83,10 @@ static int create_option(int opt, const char *val, struct create_args *a)
 	case OPT_MEM:
 		return cli_size(val, &r->mem_bytes) ? 0 :
 		       cli_usage("--mem wants a size like 64M or 1G, not '%s'", val);
+	case OPT_MEM_TARGET:
+		/* a Linux domain populated in part starts pre-ballooned there */
+		return cli_size(val, &r->populate_bytes) ? 0 :
+		       cli_usage("--mem-target wants a size like 64M or 1G, not '%s'", val);
 	case OPT_ON_POWEROFF:
 		return on_action(val, &r->on_poweroff) ? 0 :
 		       cli_usage("--on-poweroff wants destroy, keep or restart");
@@ -102,6 +107,7 @@ static int create_parse(int argc, char **argv, struct create_args *a)
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "vcpus", required_argument, NULL, OPT_VCPUS },
 		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "mem-target", required_argument, NULL, OPT_MEM_TARGET },
 		{ "weight", required_argument, NULL, OPT_WEIGHT },
 		{ "reservation", required_argument, NULL, OPT_RESERVATION },
 		{ "cap", required_argument, NULL, OPT_CAP },
@@ -139,6 +145,10 @@ static int create_parse(int argc, char **argv, struct create_args *a)
 		return cli_usage("create: --kernel or --test-kernel is required");
 	if (a->initrd && a->kind != MUXV_KIND_LINUX)
 		return cli_usage("create: --initrd goes with --kernel (Linux), not --test-kernel");
+	if (a->req.populate_bytes && a->kind != MUXV_KIND_LINUX)
+		return cli_usage("create: --mem-target goes with --kernel (Linux), not --test-kernel");
+	if (a->req.populate_bytes > a->req.mem_bytes)
+		return cli_usage("create: --mem-target is above --mem");
 	return 0;
 }
 
@@ -151,6 +161,7 @@ static int create_request(struct cli *c, struct create_args *a)
 		return cli_fail(rc);
 	a->req.vcpus = opts.vcpus;
 	a->req.mem_bytes = opts.mem_bytes;
+	a->req.populate_bytes = opts.populate_bytes;
 	a->req.sched = opts.sched;
 	a->req.on_poweroff = opts.on_poweroff;
 	a->req.on_crash = opts.on_crash;

@@ -2,6 +2,7 @@
  * cmd_show.c - muxctl info and list: what the host and its domains look
  * like (top, the live view, is cmd_top.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "muxctl_cli.h"
@@ -61,21 +62,20 @@ static double life_pct(const struct muxv_domain_info *d, uint64_t ns)
 	return cli_pct(ns, d->now_ns > d->created_ns ? d->now_ns - d->created_ns : 0);
 }
 
-static void list_json(const struct muxv_domain_info *d, size_t n)
+static void list_json(const struct muxv_domain_info *d, const struct cli_mem *m, size_t n)
 {
 	printf("[");
 	for (size_t i = 0; i < n; i++) {
 		printf("%s{\"id\":%u,\"name\":", i ? "," : "", d[i].domid);
 		cli_json_str(stdout, d[i].name);
-		printf(",\"state\":\"%s\",\"kind\":\"%s\",\"vcpus\":%u,\"mem_mib\":%llu,"
-		       "\"mem_max_mib\":%llu,\"weight\":%u,\"reservation\":%u,\"cap\":%u,"
+		printf(",\"state\":\"%s\",\"kind\":\"%s\",\"vcpus\":%u",
+		       muxctl_state_name(d[i].state), muxctl_kind_name(d[i].kind), d[i].vcpus);
+		cli_mem_json(&d[i], &m[i]);
+		printf(",\"weight\":%u,\"reservation\":%u,\"cap\":%u,"
 		       "\"burst_baseline\":%u,\"privileged\":%s,\"run_ns\":%llu,\"steal_ns\":%llu,"
 		       "\"blocked_ns\":%llu,\"cpu_pct\":%.1f,\"steal_pct\":%.1f,\"reason\":",
-		       muxctl_state_name(d[i].state), muxctl_kind_name(d[i].kind), d[i].vcpus,
-		       (unsigned long long)(d[i].mem_pages / MIB_PAGES),
-		       (unsigned long long)(d[i].mem_max_pages / MIB_PAGES), d[i].sched.weight,
-		       d[i].sched.reservation, d[i].sched.cap, d[i].sched.burst_baseline,
-		       d[i].flags & MUXV_DOM_PRIVILEGED ? "true" : "false",
+		       d[i].sched.weight, d[i].sched.reservation, d[i].sched.cap,
+		       d[i].sched.burst_baseline, d[i].flags & MUXV_DOM_PRIVILEGED ? "true" : "false",
 		       (unsigned long long)d[i].time.run_ns, (unsigned long long)d[i].time.steal_ns,
 		       (unsigned long long)d[i].time.blocked_ns, life_pct(&d[i], d[i].time.run_ns),
 		       life_pct(&d[i], d[i].time.steal_ns));
@@ -95,19 +95,30 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	rc = cli_read_domains(c, &d, &n);
 	if (rc)
 		return cli_fail(rc);
+	struct cli_mem *m = calloc(n + 1, sizeof *m);
+	if (!m) {
+		free(d);
+		return cli_fail(-ENOMEM);
+	}
+	for (size_t i = 0; i < n; i++)
+		cli_read_mem(c, &d[i], &m[i]);
 	if (c->json) {
-		list_json(d, n);
+		list_json(d, m, n);
 	} else {
 		if (!c->no_header)
-			printf("%5s %-31s %-8s %5s %8s %6s %5s %5s %6s %6s\n", "ID", "NAME", "STATE",
-			       "VCPUS", "MEM_MIB", "WEIGHT", "RESV", "CAP", "CPU%", "STEAL%");
-		for (size_t i = 0; i < n; i++)
-			printf("%5u %-31s %-8s %5u %8llu %6u %5u %5u %6.1f %6.1f\n", d[i].domid,
-			       d[i].name, muxctl_state_name(d[i].state), d[i].vcpus,
-			       (unsigned long long)(d[i].mem_pages / MIB_PAGES), d[i].sched.weight,
-			       d[i].sched.reservation, d[i].sched.cap, life_pct(&d[i], d[i].time.run_ns),
+			printf("%5s %-31s %-8s %5s " CLI_MEM_HEADER_FMT " %6s %5s %5s %6s %6s\n", "ID",
+			       "NAME", "STATE", "VCPUS", CLI_MEM_HEADER, "WEIGHT", "RESV", "CAP", "CPU%",
+			       "STEAL%");
+		for (size_t i = 0; i < n; i++) {
+			printf("%5u %-31s %-8s %5u", d[i].domid, d[i].name,
+			       muxctl_state_name(d[i].state), d[i].vcpus);
+			cli_mem_text(&d[i], &m[i]);
+			printf(" %6u %5u %5u %6.1f %6.1f\n", d[i].sched.weight, d[i].sched.reservation,
+			       d[i].sched.cap, life_pct(&d[i], d[i].time.run_ns),
 			       life_pct(&d[i], d[i].time.steal_ns));
+		}
 	}
+	free(m);
 	free(d);
 	return EXIT_OK;
 }

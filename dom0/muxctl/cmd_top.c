@@ -19,6 +19,7 @@
 
 struct top_dom {
 	struct muxv_domain_info info;
+	struct cli_mem mem;
 	struct muxv_vcpu_info *vcpu;   /* nvcpu of them; NULL without -v */
 	uint32_t nvcpu;
 };
@@ -74,6 +75,7 @@ static int top_read(struct cli *c, bool vcpus, struct top_reading *r)
 	r->n = 0;
 	for (size_t i = 0; r->d && i < n && !rc; i++) {
 		r->d[r->n].info = info[i];
+		cli_read_mem(c, &info[i], &r->d[r->n].mem);
 		rc = vcpus ? top_read_vcpus(c, &r->d[r->n]) : 0;
 		r->n++;
 	}
@@ -155,16 +157,18 @@ static void top_row(struct cli *c, const struct top_dom *d, const struct top_dom
 		printf("{\"id\":%u,\"name\":", i->domid);
 		cli_json_str(stdout, i->name);
 		printf(",\"state\":\"%s\",\"vcpus\":%u,\"cpu_pct\":%.1f,\"steal_pct\":%.1f,"
-		       "\"blocked_pct\":%.1f,\"mem_mib\":%llu", muxctl_state_name(i->state), i->vcpus,
-		       x.run, x.steal, x.blocked, (unsigned long long)(i->mem_pages / MIB_PAGES));
+		       "\"blocked_pct\":%.1f", muxctl_state_name(i->state), i->vcpus,
+		       x.run, x.steal, x.blocked);
+		cli_mem_json(i, &d->mem);
 		if (d->vcpu)
 			top_vcpus_json(d, p, span);
 		printf("}\n");
 		return;
 	}
-	printf("%5u %-24.24s %-8s %5u %7.1f %7.1f %7.1f %8llu %6u %5u\n", i->domid, i->name,
-	       muxctl_state_name(i->state), i->vcpus, x.run, x.steal, x.blocked,
-	       (unsigned long long)(i->mem_pages / MIB_PAGES), i->sched.weight, i->sched.cap);
+	printf("%5u %-24.24s %-8s %5u %7.1f %7.1f %7.1f", i->domid, i->name,
+	       muxctl_state_name(i->state), i->vcpus, x.run, x.steal, x.blocked);
+	cli_mem_text(i, &d->mem);
+	printf(" %6u %5u\n", i->sched.weight, i->sched.cap);
 	if (d->vcpu)
 		top_vcpus_text(d, p, span);
 }
@@ -176,8 +180,9 @@ static void top_print(struct cli *c, const struct top_reading *old,
 	if (!batch && !c->json)
 		printf("\033[H\033[2J");
 	if (!c->no_header && !c->json)
-		printf("%5s %-24s %-8s %5s %7s %7s %7s %8s %6s %5s\n", "ID", "NAME", "STATE",
-		       "VCPUS", "CPU%", "STEAL%", "BLOCK%", "MEM_MIB", "WEIGHT", "CAP");
+		printf("%5s %-24s %-8s %5s %7s %7s %7s " CLI_MEM_HEADER_FMT " %6s %5s\n", "ID",
+		       "NAME", "STATE", "VCPUS", "CPU%", "STEAL%", "BLOCK%", CLI_MEM_HEADER, "WEIGHT",
+		       "CAP");
 	for (size_t i = 0; i < cur->n; i++)
 		top_row(c, &cur->d[i], top_find(old, cur->d[i].info.domid));
 	if (batch && !c->json)

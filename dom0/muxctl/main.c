@@ -18,7 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{ "info", cmd_info, "", "host capacity, free memory, hypervisor version" },
 	{ "list", cmd_list, "",
-	  "domains: id, name, state, vCPUs, memory, weight, reservation, cap, CPU%, steal%" },
+	  "domains: id, name, state, vCPUs, memory and balloon, weight, reservation, cap, CPU%, steal%" },
 	{ "top", cmd_top, "[-b] [-v] [-n N] [-i SECONDS|MSms]",
 	  "live CPU, steal and blocked % per domain (-v: per vCPU too)" },
 	{ "create", cmd_create, "--name NAME (--test-kernel ELF | --kernel BZIMAGE [--initrd FILE]) [options]",
@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	{ "unpause", cmd_unpause, "DOMAIN", "start a created domain or resume a paused one" },
 	{ "sched", cmd_sched, "DOMAIN [--weight N] [--reservation PCT] [--cap PCT] "
 	  "[--burst-baseline PCT] [--burst-max-ms MS]", "show or change scheduler parameters" },
+	{ "balloon", cmd_balloon, "DOMAIN [SIZE]",
+	  "show a Linux domain's balloon and guest memory; with SIZE set its target" },
 	{ "console", cmd_console, "DOMAIN [-f] [-s TEXT]",
 	  "print the domain's console; -f follows (and types, on a tty); -s types TEXT + newline" },
 	{ "events", cmd_events, "[-f]", "print hypervisor events; -f follows" },

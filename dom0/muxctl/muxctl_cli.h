@@ -62,6 +62,24 @@ double cli_pct(uint64_t part, uint64_t span);
 
 #define MIB_PAGES 256ull   /* 4 KiB pages per MiB */
 
+/* A domain's memory as list and top show it (cmd_balloon.c): populated and
+ * ceiling from DOMAIN_INFO, and for a Linux customer domain its balloon. */
+struct cli_mem {
+	bool balloon;                  /* b is valid */
+	struct muxv_balloon_info b;
+};
+/* Reads d's balloon if it has one (a vanished domain shows none). */
+void cli_read_mem(struct cli *c, const struct muxv_domain_info *d, struct cli_mem *m);
+/* The memory columns: MEM_MIB MAX_MIB TARGET_MIB BALLOON_MIB GFREE_MIB
+ * ("-" where a domain has no balloon or the guest sent no statistics). */
+#define CLI_MEM_HEADER_FMT "%8s %8s %10s %11s %9s"
+#define CLI_MEM_HEADER "MEM_MIB", "MAX_MIB", "TARGET_MIB", "BALLOON_MIB", "GFREE_MIB"
+void cli_mem_text(const struct muxv_domain_info *d, const struct cli_mem *m);
+/* The same as JSON members, each preceded by a comma: mem_mib,
+ * mem_max_mib, mem_target_mib, balloon_mib, guest_free_mib (null where
+ * there is none). */
+void cli_mem_json(const struct muxv_domain_info *d, const struct cli_mem *m);
+
 /* JSON output helpers. */
 void cli_json_str(FILE *f, const char *s);
 
@@ -77,5 +95,6 @@ int cmd_sched(struct cli *c, int argc, char **argv);
 int cmd_console(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_peek(struct cli *c, int argc, char **argv);
+int cmd_balloon(struct cli *c, int argc, char **argv);
 
 #endif

@@ -2,7 +2,8 @@
  * test_muxvisor_driver.c - the muxvisor driver's pure parts: domain names
  * that encode a UUID and decode back, definition files (write, read,
  * damage), and how a server's image becomes a definition (ELF test kernel,
- * bzImage, anything else refused, disk images refused).
+ * bzImage, anything else refused, disk images refused), and the memory a
+ * Linux domain starts with and is ballooned to (floor, ceiling, 16 MiB).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -102,10 +103,22 @@ static void test_defs(void)
 	unit_begin("muxvisor_definition_files_round_trip");
 	spec.image = (struct drv_image){ .kind = DRV_IMAGE_KERNEL, .path = bz, .initrd = junk,
 					 .cmdline = "console=ttyS0 muxrun=\"a; b\"" };
+	spec.params.mem_min_kib = 32768;
+	spec.params.mem_target_kib = 49152;
 	UNIT_CHECK(mv_def_from_spec(&spec, &def) == 0);
+	UNIT_CHECK(def.mem_floor_kib == 32768 && def.mem_target_kib == 49152);
 	UNIT_CHECK(mv_def_save(&mv, &def) == 0);
 	UNIT_CHECK(mv_def_load(&mv, spec.uuid, &back) == 0);
 	UNIT_CHECK(memcmp(&def, &back, sizeof def) == 0);
+	/* a file written before floors and targets were kept still loads */
+	char old[1300];
+	snprintf(old, sizeof old, "%s/%s.def", dir, spec.uuid);
+	const char *v1 = "kind=linux\nkernel=/k\ninitrd=\ncmdline=\nvcpus=1\nmem_kib=65536\n"
+			 "weight=100\nreservation=0\ncap=0\nburst_baseline=0\n";
+	write_file(old, v1, strlen(v1));
+	UNIT_CHECK(mv_def_load(&mv, spec.uuid, &back) == 0);
+	UNIT_CHECK(back.mem_kib == 65536 && back.mem_floor_kib == 0 && back.mem_target_kib == 0);
+	UNIT_CHECK(mv_def_start_bytes(&back) == 64 << 20);
 	char (*ids)[DRV_UUID_LEN];
 	size_t n;
 	UNIT_CHECK(mv_def_list(&mv, &ids, &n) == 0 && n == 1 && strcmp(ids[0], spec.uuid) == 0);
@@ -126,9 +139,61 @@ static void test_defs(void)
 	rmdir(dir);
 }
 
+static void test_memory(void)
+{
+	struct mv_def def;
+	memset(&def, 0, sizeof def);
+	def.kind = MUXV_KIND_LINUX;
+	def.mem_kib = 512 * 1024;
+	unit_begin("muxvisor_start_target_and_balloon_targets");
+	UNIT_CHECK(mv_def_start_bytes(&def) == 512ull << 20);          /* no target: all */
+	def.mem_target_kib = 512 * 1024;
+	UNIT_CHECK(mv_def_start_bytes(&def) == 512ull << 20);          /* at the ceiling */
+	def.mem_target_kib = 300 * 1024;
+	UNIT_CHECK(mv_def_start_bytes(&def) == 300ull << 20);          /* pre-ballooned */
+	def.mem_floor_kib = 384 * 1024;
+	UNIT_CHECK(mv_def_start_bytes(&def) == 384ull << 20);          /* never below the floor */
+	def.mem_floor_kib = 0;
+	def.mem_target_kib = 1024;
+	UNIT_CHECK(mv_def_start_bytes(&def) == MUXV_BALLOON_MIN_TARGET); /* the hypervisor's least */
+	def.mem_target_kib = 300 * 1024 + 2;
+	UNIT_CHECK(mv_def_start_bytes(&def) % 4096 == 0);
+	def.kind = MUXV_KIND_TEST_KERNEL;                               /* no balloon */
+	UNIT_CHECK(mv_def_start_bytes(&def) == 512ull << 20);
+	def.kind = MUXV_KIND_LINUX;
+	def.mem_kib = 8 * 1024;                                         /* too small to balloon */
+	def.mem_target_kib = 4 * 1024;
+	UNIT_CHECK(mv_def_start_bytes(&def) == 8ull << 20);
+
+	/* what the host has free: the start, or less, never below the floor */
+	memset(&def, 0, sizeof def);
+	def.kind = MUXV_KIND_LINUX;
+	def.mem_kib = 512 * 1024;                    /* headroom 32 + 8 MiB + initrd */
+	def.mem_floor_kib = 128 * 1024;
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 2ull << 30, 0) == 512ull << 20);
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 552ull << 20, 0) == 512ull << 20);
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 551ull << 20, 0) == 511ull << 20);
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 300ull << 20, 2ull << 20) == 258ull << 20);
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 100ull << 20, 0) == 128ull << 20);
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == 128ull << 20);
+	UNIT_CHECK(mv_start_fit(&def, 100ull << 20, 0, 0) == 100ull << 20); /* not raised */
+	def.mem_floor_kib = 0;
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == MUXV_BALLOON_MIN_TARGET);
+	def.kind = MUXV_KIND_TEST_KERNEL;
+	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == 512ull << 20);
+
+	UNIT_CHECK(mv_target_bytes(256 * 1024, 512ull << 20) == 256ull << 20);
+	UNIT_CHECK(mv_target_bytes(1024 * 1024, 512ull << 20) == 512ull << 20);
+	UNIT_CHECK(mv_target_bytes(0, 512ull << 20) == MUXV_BALLOON_MIN_TARGET);
+	UNIT_CHECK(mv_target_bytes(100 * 1024 + 3, 512ull << 20) == 100ull << 20);
+	UNIT_CHECK(mv_target_bytes(UINT64_MAX, 512ull << 20) == 512ull << 20);
+	unit_end();
+}
+
 int main(void)
 {
 	test_names();
 	test_defs();
+	test_memory();
 	return unit_exit_code();
 }

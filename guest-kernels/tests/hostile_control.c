@@ -3,7 +3,7 @@
  * (MUXV_HC_CONTROL, muxvisor/control.h), which only the privileged
  * domain may use: every attempt must return -MUXV_EPERM and leave the
  * struct untouched, whatever it asks (host info, destroying domain 0,
- * garbage). The hypervisor logs the refusal (rate-limited) naming this
+ * balloon targets, garbage). The hypervisor logs the refusal (rate-limited) naming this
  * domain; ci/tests/hv_control.py checks the log.
  *
  * vCPU 0 only. `hostile_control: <n> calls refused` and PASS, or FAIL
@@ -52,10 +52,17 @@ static void control_main(unsigned int cpu)
 		prep(MUXV_CTL_DOMAIN_DESTROY, 0);
 		if (!refused("DOMAIN_DESTROY of domain 0", (uintptr_t)&ctl, sizeof(ctl)))
 			return;
+		prep(MUXV_CTL_BALLOON_SET, rt_boot_info()->domain_id);
+		ctl.u.balloon_set.target_bytes = MUXV_BALLOON_MIN_TARGET;
+		if (!refused("BALLOON_SET of itself", (uintptr_t)&ctl, sizeof(ctl)))
+			return;
+		prep(MUXV_CTL_BALLOON_GET, 0);
+		if (!refused("BALLOON_GET of domain 0", (uintptr_t)&ctl, sizeof(ctl)))
+			return;
 		prep(MUXV_CTL_DOMAIN_PAUSE, rt_boot_info()->domain_id);
 		if (!refused("garbage size", (uintptr_t)&ctl, i))
 			return;
-		n += 3;
+		n += 5;
 		rt_hc_yield();
 	}
 	if (!refused("an address outside RAM", rt_boot_info()->mem_bytes, sizeof(ctl)))

@@ -87,6 +87,8 @@ int ctl_check_sched(const struct muxv_sched *s, uint32_t vcpus, uint32_t base,
 int ctl_check_mem(const struct muxv_ctl *c, bool window, uint32_t *field);
 int ctl_check_console(const struct muxv_ctl *c, uint32_t *field);
 int ctl_check_events(const struct muxv_ctl *c, uint32_t *field);
+/* BALLOON_SET's target (the ceiling needs the domain: the handler). */
+int ctl_check_balloon_set(const struct muxv_ctl *c, uint32_t *field);
 /* A domain name: 1..MUXV_CTL_NAME_MAX of [A-Za-z0-9._-], NUL-terminated
  * within its array. */
 bool ctl_name_ok(const char *name, size_t size);
@@ -130,6 +132,10 @@ void ctl_map_window(uint64_t *gpa, uint64_t *pages);
 int ctl_mem_populate(struct ctl_call *k);
 int ctl_mem_map(struct ctl_call *k);
 int ctl_mem_unmap(struct ctl_call *k);
+
+/* balloon.c */
+int ctl_balloon_set(struct ctl_call *k);
+int ctl_balloon_get(struct ctl_call *k);
 
 /* domains.c */
 int ctl_domain_info(struct ctl_call *k);

@@ -61,6 +61,8 @@ static const struct ctl_op ops[] = {
 	[MUXV_CTL_CONSOLE_READ] = { ctl_console_read, MUXV_BUF_OUT },
 	[MUXV_CTL_CONSOLE_WRITE] = { ctl_console_write, MUXV_BUF_IN },
 	[MUXV_CTL_EVENTS_READ] = { ctl_events_read, MUXV_BUF_OUT },
+	[MUXV_CTL_BALLOON_SET] = { ctl_balloon_set, MUXV_BUF_NONE },
+	[MUXV_CTL_BALLOON_GET] = { ctl_balloon_get, MUXV_BUF_NONE },
 };
 
 static struct spinlock refusal_lock = SPINLOCK_INIT;

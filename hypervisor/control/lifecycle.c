@@ -58,7 +58,8 @@ static int check_room(struct ctl_call *k, const struct domain_config *cfg)
 		return ctl_fail(k, -ENOSPC, DC(sched.reservation));
 	if (domain_count() >= DOMAIN_MAX_DOMAINS)
 		return ctl_fail(k, -ENOSPC, CTL_FIELD(hdr.op));
-	uint64_t pop = cfg->populate_bytes ? cfg->populate_bytes : cfg->mem_bytes;
+	uint64_t pop = cfg->populate_bytes ? cfg->populate_bytes :
+		       cfg->mem_target ? cfg->mem_target : cfg->mem_bytes;
 	if ((pop >> 12) >= page_free_count())
 		return ctl_fail(k, -ENOMEM, DC(mem_bytes));
 	return 0;
@@ -82,7 +83,12 @@ static int make_config(struct ctl_call *k, struct domain_config *cfg)
 	cfg->on_poweroff = stop_action(dc->on_poweroff);
 	cfg->on_crash = stop_action(dc->on_crash);
 	cfg->on_reboot = stop_action(dc->on_reboot);
-	cfg->populate_bytes = dc->populate_bytes;
+	/* A Linux domain's partial population is its balloon's start target
+	 * (docs/balloon.md); a test kernel's is the part MEM_POPULATE fills. */
+	if (cfg->kind == DOMAIN_LINUX)
+		cfg->mem_target = dc->populate_bytes == dc->mem_bytes ? 0 : dc->populate_bytes;
+	else
+		cfg->populate_bytes = dc->populate_bytes;
 	cfg->kernel = sealed_image(k, dc->kernel_image, DC(kernel_image), &err);
 	if (!cfg->kernel)
 		return err;

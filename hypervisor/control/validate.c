@@ -100,10 +100,10 @@ static int check_memory(const struct muxv_domain_create *dc, const struct ctl_li
 		return bad(field, DC(mem_bytes), -EINVAL);
 	if ((dc->populate_bytes & 0xfff) || dc->populate_bytes > dc->mem_bytes)
 		return bad(field, DC(populate_bytes), -EINVAL);
-	/* A Linux guest's initrd goes near the top of its RAM: until the
-	 * balloon lets it give memory back, it is populated whole. */
+	/* A Linux domain populated in part starts pre-ballooned: the rest is
+	 * its balloon, so the part is a balloon target (docs/balloon.md). */
 	if (dc->kind == MUXV_KIND_LINUX && dc->populate_bytes &&
-	    dc->populate_bytes != dc->mem_bytes)
+	    dc->populate_bytes < MUXV_BALLOON_MIN_TARGET)
 		return bad(field, DC(populate_bytes), -EINVAL);
 	return 0;
 }
@@ -196,5 +196,16 @@ int ctl_check_events(const struct muxv_ctl *c, uint32_t *field)
 {
 	if (c->u.events.pad0)
 		return bad(field, CTL_FIELD(u.events.pad0), -EINVAL);
+	return 0;
+}
+
+int ctl_check_balloon_set(const struct muxv_ctl *c, uint32_t *field)
+{
+	const struct muxv_balloon_set *bs = &c->u.balloon_set;
+
+	if ((bs->target_bytes & 0xfff) || bs->target_bytes < MUXV_BALLOON_MIN_TARGET)
+		return bad(field, CTL_FIELD(u.balloon_set.target_bytes), -EINVAL);
+	if (bs->pad0)
+		return bad(field, CTL_FIELD(u.balloon_set.pad0), -EINVAL);
 	return 0;
 }

@@ -46,7 +46,9 @@ static void test_header(void)
 
 	unit_begin("ctl_check_header");
 	verdict(ctl_check_header(&h, MUXV_BUF_OUT, &f), &f, 0, 0);
-	h.version = 2;
+	h.version = MUXV_CTL_VERSION + 1;
+	verdict(ctl_check_header(&h, MUXV_BUF_OUT, &f), &f, -EPROTO, CTL_FIELD(hdr.version));
+	h.version = MUXV_CTL_VERSION - 1;    /* an older dom0 */
 	verdict(ctl_check_header(&h, MUXV_BUF_OUT, &f), &f, -EPROTO, CTL_FIELD(hdr.version));
 	h.op = MUXV_CTL_HOST_INFO;           /* any version may ask */
 	verdict(ctl_check_header(&h, MUXV_BUF_NONE, &f), &f, 0, 0);
@@ -119,7 +121,8 @@ static void e_pop_unaligned(struct muxv_domain_create *dc) { dc->populate_bytes 
 static void e_pop_linux(struct muxv_domain_create *dc)
 {
 	dc->kind = MUXV_KIND_LINUX;
-	dc->populate_bytes = 8 << 20;
+	dc->mem_bytes = 64 << 20;
+	dc->populate_bytes = (16 << 20) - 4096;   /* below the smallest target */
 }
 static void e_no_kernel(struct muxv_domain_create *dc) { dc->kernel_image = 0; }
 static void e_tk_initrd(struct muxv_domain_create *dc) { dc->initrd_image = 2; }
@@ -154,7 +157,7 @@ static const struct create_case create_cases[] = {
 	{ "test kernel over 12 GiB", e_mem_tk_big, -EINVAL, DCF(mem_bytes) },
 	{ "populate above memory", e_pop_big, -EINVAL, DCF(populate_bytes) },
 	{ "populate not in pages", e_pop_unaligned, -EINVAL, DCF(populate_bytes) },
-	{ "Linux populated in part", e_pop_linux, -EINVAL, DCF(populate_bytes) },
+	{ "Linux start target below 16 MiB", e_pop_linux, -EINVAL, DCF(populate_bytes) },
 	{ "no kernel image", e_no_kernel, -ENOENT, DCF(kernel_image) },
 	{ "initrd for a test kernel", e_tk_initrd, -EINVAL, DCF(initrd_image) },
 	{ "on_poweroff 3", e_poweroff, -EINVAL, DCF(on_poweroff) },
@@ -183,6 +186,9 @@ static void test_domain_create(void)
 	c.u.domain_create.initrd_image = 2;
 	c.u.domain_create.populate_bytes = c.u.domain_create.mem_bytes;
 	memset(c.u.domain_create.cmdline, 'x', 400);
+	verdict(ctl_check_domain_create(&c, &limits, &f), &f, 0, 0);
+	c.u.domain_create.mem_bytes = 1ull << 30;     /* pre-ballooned at 16 MiB */
+	c.u.domain_create.populate_bytes = MUXV_BALLOON_MIN_TARGET;
 	verdict(ctl_check_domain_create(&c, &limits, &f), &f, 0, 0);
 	good_create(&c);
 	c.u.domain_create.populate_bytes = 4 << 20;   /* a test kernel in part */
@@ -289,6 +295,23 @@ static void test_small_calls(void)
 	c.u.events.seq = 5;
 	c.u.events.count = 99;          /* OUT fields are ignored */
 	verdict(ctl_check_events(&c, &f), &f, 0, 0);
+	unit_end();
+
+	unit_begin("ctl_check_balloon_set");
+	memset(&c, 0, sizeof(c));
+	c.u.balloon_set.target_bytes = MUXV_BALLOON_MIN_TARGET;
+	verdict(ctl_check_balloon_set(&c, &f), &f, 0, 0);
+	c.u.balloon_set.target_bytes = 1ull << 40;     /* the ceiling: the handler */
+	verdict(ctl_check_balloon_set(&c, &f), &f, 0, 0);
+	c.u.balloon_set.target_bytes = MUXV_BALLOON_MIN_TARGET - 4096;
+	verdict(ctl_check_balloon_set(&c, &f), &f, -EINVAL, CTL_FIELD(u.balloon_set.target_bytes));
+	c.u.balloon_set.target_bytes = 0;
+	verdict(ctl_check_balloon_set(&c, &f), &f, -EINVAL, CTL_FIELD(u.balloon_set.target_bytes));
+	c.u.balloon_set.target_bytes = (64 << 20) + 512;
+	verdict(ctl_check_balloon_set(&c, &f), &f, -EINVAL, CTL_FIELD(u.balloon_set.target_bytes));
+	c.u.balloon_set.target_bytes = 64 << 20;
+	c.u.balloon_set.pad0 = 1;
+	verdict(ctl_check_balloon_set(&c, &f), &f, -EINVAL, CTL_FIELD(u.balloon_set.pad0));
 	unit_end();
 }
 

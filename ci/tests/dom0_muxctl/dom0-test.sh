@@ -36,6 +36,32 @@ wait_console() {
 	return 1
 }
 
+# A number from muxctl's JSON: json_num KEY < json
+json_num() {
+	sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+
+# Waits (up to $2 seconds, default 180) until domain $1's balloon holds
+# exactly ceiling - target pages; prints the last reading.
+wait_balloon() {
+	i=0
+	while [ $i -lt "${2:-180}" ]; do
+		j=$(muxctl --json balloon "$1" 2>&1) || { echo "$j"; return 1; }
+		ceil=$(echo "$j" | json_num ceiling_pages)
+		tgt=$(echo "$j" | json_num target_pages)
+		bal=$(echo "$j" | json_num ballooned_pages)
+		if [ -n "$bal" ] && [ "$bal" -eq $((ceil - tgt)) ]; then
+			echo "$j"
+			return 0
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "$j"
+	echo "the balloon of $1 did not reach its target after ${i}s"
+	return 1
+}
+
 step insmod insmod $M/muxvisor.ko
 step dmesg-module sh -c 'dmesg | grep "muxvisor:"'
 step devnode ls -l /dev/muxvisor
@@ -70,6 +96,10 @@ step create-burn muxctl create --name burn --test-kernel $M/cpuburn.elf --vcpus 
 step create-paused muxctl create --name idle --test-kernel $M/cpuburn.elf --mem 16M --paused
 step list muxctl list
 step list-json muxctl --json list
+# balloons: only Linux customer domains have one
+step balloon-tk muxctl balloon hello
+step balloon-tk-set muxctl balloon hello 64M
+step balloon-dom0 muxctl balloon 0
 step pause muxctl pause burn
 step list-paused muxctl -H list
 step unpause muxctl unpause burn
@@ -116,12 +146,39 @@ wait $holder
 held_rc=$?
 step peek-held sh -c "cat /tmp/peek-held.txt; exit $held_rc"
 step list-end muxctl -H list
-# a Linux domain from a bzImage and an initrd
+# a Linux domain from a bzImage and an initrd, started pre-ballooned
 step create-linux muxctl create --name lin --kernel $M/bzImage --initrd $M/initramfs.cpio.gz \
-	--vcpus 2 --mem 128M --cmdline "console=ttyS0 quiet"
+	--vcpus 2 --mem 192M --mem-target 160M --cmdline "console=ttyS0 quiet"
 step linux-ready wait_console lin "guest-ready:" 400
 step linux-console muxctl console lin
 step linux-list muxctl --json list
+# its balloon: the start target reached, then down to 128M and back up,
+# the host's free memory following; the guest works while ballooned
+step balloon-start wait_balloon lin
+step balloon-bad muxctl balloon lin 4M
+step balloon-above muxctl balloon lin 1G
+# the guest holds 64 MiB for the first reading and frees them just before
+# the target falls: its populated memory is then well above the new target
+step balloon-hold muxctl console lin -s 'dd if=/dev/zero of=/dev/shm/hold bs=1M count=64 2>/dev/null; echo held-$((6*7))'
+step balloon-held wait_console lin "held-42"
+step balloon-high muxctl --json balloon lin
+step balloon-info-high muxctl --json info
+step balloon-list-high muxctl --json list
+step balloon-free muxctl console lin -s 'rm /dev/shm/hold; echo freed-$((6*7))'
+step balloon-low muxctl balloon lin 128M
+step balloon-low-reached wait_balloon lin
+step balloon-info-low muxctl --json info
+step balloon-list-low muxctl --json list
+step balloon-table muxctl list
+step balloon-text muxctl balloon lin
+step balloon-memtest muxctl console lin -s 'memtest 24'
+step balloon-memtest-done wait_console lin "memtest: " 300
+step balloon-memtest-out muxctl console lin
+step balloon-up muxctl balloon lin 192M
+step balloon-up-reached wait_balloon lin
+step balloon-info-up muxctl --json info
+step balloon-list-up muxctl --json list
+step balloon-top muxctl top -b -n 1 -i 1
 step destroy-linux muxctl destroy lin
 step info-end muxctl --json info
 sleep 1

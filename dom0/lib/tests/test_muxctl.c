@@ -16,6 +16,7 @@
 #include "../muxctl_domain.c"
 #include "../muxctl_image.c"
 #include "../muxctl_io.c"
+#include "../muxctl_balloon.c"
 
 /* ---- the fake device ---- */
 
@@ -154,8 +155,9 @@ static void test_field_tables(void)
 	UNIT_CHECK(tiles(mem_fields, 32, sizeof(struct muxv_mem)));
 	UNIT_CHECK(tiles(console_fields, 32, sizeof(struct muxv_console)));
 	UNIT_CHECK(tiles(events_fields, 32, sizeof(struct muxv_events)));
+	UNIT_CHECK(tiles(balloon_set_fields, 32, sizeof(struct muxv_balloon_set)));
 	/* every call of control.h has a name */
-	for (uint32_t op = 1; op <= MUXV_CTL_EVENTS_READ; op++)
+	for (uint32_t op = 1; op <= MUXV_CTL_BALLOON_GET; op++)
 		if (muxctl_find_op(op))
 			UNIT_CHECK(strcmp(muxctl_op_name(op), "control call") != 0);
 	UNIT_CHECK(strcmp(muxctl_op_name(999), "control call") == 0);
@@ -292,6 +294,48 @@ static void test_create_checks(void)
 	unit_end();
 }
 
+static void test_balloon(void)
+{
+	struct muxv_domain_create r;
+	struct muxv_balloon_info bi;
+	unit_begin("muxctl_balloon_calls");
+	fake_reset();
+	/* the library's own checks: nothing reaches the device */
+	UNIT_CHECK(muxctl_balloon_set(&fake_handle, 3, MUXV_BALLOON_MIN_TARGET - 4096) == -EINVAL);
+	UNIT_CHECK(strcmp(muxctl_errfield(), "balloon_set.target_bytes") == 0);
+	UNIT_CHECK(muxctl_balloon_set(&fake_handle, 3, (64 << 20) + 1) == -EINVAL);
+	UNIT_CHECK(muxctl_domain_init(&r, "lin", MUXV_KIND_LINUX) == 0);
+	r.mem_bytes = 256 << 20;
+	r.kernel_image = 1;
+	r.populate_bytes = 8 << 20;     /* a start target below 16 MiB */
+	UNIT_CHECK(muxctl_domain_create(&fake_handle, &r, NULL) == -EINVAL);
+	UNIT_CHECK(strcmp(muxctl_errfield(), "domain_create.populate_bytes") == 0);
+	UNIT_CHECK(fake.calls == 0);
+	r.populate_bytes = 64 << 20;    /* pre-ballooned at 64 MiB */
+	UNIT_CHECK(muxctl_domain_create(&fake_handle, &r, NULL) == 0);
+	UNIT_CHECK(fake.last.u.domain_create.populate_bytes == 64 << 20);
+	/* the calls as the hypervisor sees them */
+	UNIT_CHECK(muxctl_balloon_set(&fake_handle, 3, 96 << 20) == 0);
+	UNIT_CHECK(fake.last.hdr.op == MUXV_CTL_BALLOON_SET && fake.last.hdr.domid == 3);
+	UNIT_CHECK(fake.last.u.balloon_set.target_bytes == 96 << 20 &&
+		   fake.last.u.balloon_set.pad0 == 0 && fake.last.hdr.buf_dir == MUXV_BUF_NONE);
+	UNIT_CHECK(muxctl_balloon_get(&fake_handle, 3, &bi) == 0);
+	UNIT_CHECK(fake.last.hdr.op == MUXV_CTL_BALLOON_GET && fake.last.hdr.domid == 3);
+	/* a refusal names the field */
+	fake.fail_at = fake.calls;
+	fake.fail_errno = ENODEV;
+	fake.fail_field = OFF(hdr.domid);
+	UNIT_CHECK(muxctl_balloon_get(&fake_handle, 1, &bi) == -ENODEV);
+	UNIT_CHECK(strcmp(muxctl_errfield(), "hdr.domid") == 0);
+	UNIT_CHECK(strstr(muxctl_errmsg(), "balloon get: ") == muxctl_errmsg());
+	fake.fail_at = fake.calls;
+	fake.fail_errno = EINVAL;
+	fake.fail_field = OFF(u.balloon_set.target_bytes);
+	UNIT_CHECK(muxctl_balloon_set(&fake_handle, 3, 1ull << 40) == -EINVAL);
+	UNIT_CHECK(strcmp(muxctl_errfield(), "balloon_set.target_bytes") == 0);
+	unit_end();
+}
+
 static void test_list_paging(void)
 {
 	uint32_t *ids;
@@ -392,6 +436,7 @@ int main(void)
 	test_list_paging();
 	test_image_upload();
 	test_buffers();
+	test_balloon();
 	fake_reset();
 	return unit_exit_code();
 }

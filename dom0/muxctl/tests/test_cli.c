@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "../cli.c"
 #include "../cmd_top.c"
+#include "../cmd_balloon.c"
 
 static void test_sizes(void)
 {

@@ -83,6 +83,47 @@ static void create_refusals(void)
 	expect_refused("ctl.life.create_initrd_test_kernel", MUXV_EINVAL, DC(initrd_image));
 }
 
+/* The balloon calls' refusals: bad targets (checked before the domain),
+ * a test kernel and dom0 (no balloon), a domain that does not exist, and
+ * a Linux domain's start target below the smallest. Linux domains'
+ * balloons themselves are tested in ci/tests/dom0_muxctl.py. */
+static void balloon_refusals(uint32_t id)
+{
+	ctl_prep(req, MUXV_CTL_BALLOON_SET, id);
+	req->u.balloon_set.target_bytes = MUXV_BALLOON_MIN_TARGET - 4096;
+	expect_refused("ctl.life.balloon_set_below_min", MUXV_EINVAL,
+		       CTL_FIELD(u.balloon_set.target_bytes));
+	ctl_prep(req, MUXV_CTL_BALLOON_SET, id);
+	req->u.balloon_set.target_bytes = (32u << 20) + 100;
+	expect_refused("ctl.life.balloon_set_unaligned", MUXV_EINVAL,
+		       CTL_FIELD(u.balloon_set.target_bytes));
+	ctl_prep(req, MUXV_CTL_BALLOON_SET, id);
+	req->u.balloon_set.target_bytes = 32u << 20;
+	req->u.balloon_set.pad0 = 1;
+	expect_refused("ctl.life.balloon_set_pad", MUXV_EINVAL, CTL_FIELD(u.balloon_set.pad0));
+	ctl_prep(req, MUXV_CTL_BALLOON_SET, id);
+	req->u.balloon_set.target_bytes = 32u << 20;
+	expect_refused("ctl.life.balloon_set_test_kernel", MUXV_ENODEV, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_BALLOON_GET, id);
+	expect_refused("ctl.life.balloon_get_test_kernel", MUXV_ENODEV, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_BALLOON_GET, 0);
+	expect_refused("ctl.life.balloon_get_dom0", MUXV_ENODEV, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_BALLOON_SET, 0);
+	req->u.balloon_set.target_bytes = 32u << 20;
+	expect_refused("ctl.life.balloon_set_dom0", MUXV_ENODEV, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_BALLOON_SET, 0x7fffffff);
+	req->u.balloon_set.target_bytes = 32u << 20;
+	expect_refused("ctl.life.balloon_set_no_such", MUXV_ESRCH, CTL_FIELD(hdr.domid));
+	ctl_prep(req, MUXV_CTL_BALLOON_GET, 0x7fffffff);
+	expect_refused("ctl.life.balloon_get_no_such", MUXV_ESRCH, CTL_FIELD(hdr.domid));
+	/* a Linux domain pre-ballooned below the smallest target */
+	probe_prep_create("lin", child_image);
+	req->u.domain_create.kind = MUXV_KIND_LINUX;
+	req->u.domain_create.mem_bytes = 64u << 20;
+	req->u.domain_create.populate_bytes = 8u << 20;
+	expect_refused("ctl.life.create_linux_target_below_min", MUXV_EINVAL, DC(populate_bytes));
+}
+
 /* Reads the child's console until it printed a cpuburn report. */
 static void console(uint32_t id)
 {
@@ -392,6 +433,7 @@ void part_lifecycle(void)
 	check("ctl.life.start", ok && di.state == MUXV_STATE_RUNNING &&
 	      saw_event(st.event_seq, id, MUXV_EV_STARTED), "state %u", di.state);
 	console(id);
+	balloon_refusals(id);
 	pause(id, st.event_seq);
 	sched(id);
 	destroy(id, st.event_seq, &before);

@@ -59,7 +59,9 @@ typedef uint64_t muxv_u64;
 typedef int64_t muxv_s64;
 #endif
 
-#define MUXV_CTL_VERSION 1
+/* 2: BALLOON_SET/GET; DOMAIN_CREATE's populate_bytes below the ceiling
+ * starts a Linux domain pre-ballooned (v1 refused it). */
+#define MUXV_CTL_VERSION 2
 
 /* The hypercall number (muxvisor/hypercall.h numbers its neighbours). */
 #define MUXV_HC_CONTROL 0x107
@@ -160,6 +162,16 @@ enum muxv_ctl_op {
 	 * that fit; events.count, events.seq (next to ask for), events.lost
 	 * (records that had left the ring). */
 	MUXV_CTL_EVENTS_READ = 50,
+
+	/* The balloon of a Linux customer domain (docs/balloon.md). */
+	/* (hdr.domid, balloon_set) Sets the target the guest's balloon
+	 * driver moves towards. -ESRCH, -ENODEV (no balloon: dom0, test
+	 * kernels), -EINVAL (target not whole pages, below
+	 * MUXV_BALLOON_MIN_TARGET or above the ceiling). */
+	MUXV_CTL_BALLOON_SET = 60,
+	/* (hdr.domid) -> balloon_info: the accounting and the guest's last
+	 * statistics; also asks the guest for fresh ones. -ESRCH, -ENODEV. */
+	MUXV_CTL_BALLOON_GET = 61,
 };
 
 /* Directions of the data buffer (hdr.buf_dir). */
@@ -236,7 +248,11 @@ struct muxv_domain_create {
 	muxv_u32 kind;            /* MUXV_KIND_* */
 	muxv_u32 vcpus;           /* 1..host_info.max_vcpus */
 	muxv_u64 mem_bytes;       /* RAM ceiling, multiple of 4 KiB, >= 1 MiB */
-	muxv_u64 populate_bytes;  /* populated at start: 0 = all of it */
+	muxv_u64 populate_bytes;  /* populated at start: 0 = all of it. A test
+				   * kernel gets the rest by MEM_POPULATE; a
+				   * Linux domain starts pre-ballooned at this
+				   * target (>= MUXV_BALLOON_MIN_TARGET), the
+				   * rest in its balloon (v2) */
 	muxv_u32 kernel_image;    /* sealed image id */
 	muxv_u32 initrd_image;    /* sealed image id, 0 = none (Linux only) */
 	muxv_u32 on_poweroff;     /* MUXV_ON_* */
@@ -345,6 +361,58 @@ struct muxv_events {
 	muxv_u64 lost;            /* OUT: records gone before seq */
 };
 
+/* Smallest balloon target (bytes). */
+#define MUXV_BALLOON_MIN_TARGET (16ull << 20)
+
+struct muxv_balloon_set {
+	muxv_u64 target_bytes;    /* whole pages, MIN_TARGET .. the ceiling */
+	muxv_u64 pad0;
+};
+
+/* Which guest statistics were ever reported (balloon_info.stats_valid). */
+#define MUXV_BSTAT_SWAP_IN   (1u << 0)
+#define MUXV_BSTAT_SWAP_OUT  (1u << 1)
+#define MUXV_BSTAT_MAJFLT    (1u << 2)
+#define MUXV_BSTAT_MINFLT    (1u << 3)
+#define MUXV_BSTAT_FREE      (1u << 4)
+#define MUXV_BSTAT_TOTAL     (1u << 5)
+#define MUXV_BSTAT_AVAIL     (1u << 6)
+#define MUXV_BSTAT_CACHES    (1u << 7)
+
+/* Every page of the ceiling is populated, ballooned or dropped:
+ * populated + ballooned + dropped == ceiling (docs/balloon.md). */
+struct muxv_balloon_info {
+	muxv_u64 ceiling_pages;   /* RAM the guest sees (E820) */
+	muxv_u64 target_pages;    /* what it should keep */
+	muxv_u64 populated_pages; /* backed by host memory now */
+	muxv_u64 ballooned_pages; /* in the guest's balloon, host memory freed */
+	muxv_u64 dropped_pages;   /* unpopulated, not ballooned (reported
+				   * free, or never touched) */
+	muxv_u64 actual_pages;    /* the balloon size the driver says it has */
+	muxv_u64 npt_table_pages; /* the domain's nested page tables */
+	/* Counters since creation, pages. */
+	muxv_u64 inflated;
+	muxv_u64 deflated;
+	muxv_u64 reported;        /* dropped by free page reporting */
+	muxv_u64 touched;         /* ballooned pages repopulated by a touch */
+	muxv_u64 refaulted;       /* dropped pages repopulated by a touch */
+	muxv_u64 ignored;         /* duplicate or stray requests */
+	muxv_u64 pinned;          /* requests for pages dom0 maps, refused */
+	/* The guest's last statistics (virtio-balloon), bytes or counts. */
+	muxv_u32 stats_valid;     /* MUXV_BSTAT_*: reported at least once */
+	muxv_u32 pad0;
+	muxv_u64 stats_updates;   /* statistics buffers received */
+	muxv_u64 stats_age_ns;    /* since the last one; 0 = none yet */
+	muxv_u64 guest_free_bytes;      /* MemFree */
+	muxv_u64 guest_available_bytes; /* MemAvailable */
+	muxv_u64 guest_total_bytes;     /* MemTotal */
+	muxv_u64 guest_caches_bytes;    /* disk caches */
+	muxv_u64 guest_swap_in_bytes;   /* cumulative */
+	muxv_u64 guest_swap_out_bytes;
+	muxv_u64 guest_major_faults;    /* cumulative */
+	muxv_u64 guest_minor_faults;
+};
+
 struct muxv_ctl {
 	struct muxv_ctl_hdr hdr;
 	union {
@@ -360,6 +428,8 @@ struct muxv_ctl {
 		struct muxv_mem mem;
 		struct muxv_console console;
 		struct muxv_events events;
+		struct muxv_balloon_set balloon_set;
+		struct muxv_balloon_info balloon_info;
 		muxv_u8 raw[1024 - sizeof(struct muxv_ctl_hdr)];
 	} u;
 };
