@@ -169,8 +169,17 @@ class Scenario:
             self.p.vm.wait_for(rf"\[d\d+ {s['domain']}\] guest-ready: ", timeout=900)
         self.res["phases"]["boot_s"] = time.monotonic() - t0
 
+    def quiet(self):
+        """True once no memory_target event came for two balloon intervals
+        (the policy has settled)."""
+        n, now = len(memory_events(self.p)), time.monotonic()
+        if n != getattr(self, "_n_events", None):
+            self._n_events, self._n_since = n, now
+        return now - self._n_since > 2 * INTERVAL_S + 2
+
     def idle_ballooned(self):
-        """All running, targets within the pool, every balloon at its target."""
+        """All running, targets within the pool, every balloon at its
+        target, the policy settled."""
         def done(d, rows, hv):
             if len(rows) < N or any(r["power"] != "running" for r in rows.values()):
                 return False
@@ -180,9 +189,10 @@ class Scenario:
                      hv[s["domain"]]["ram_kib"] - hv[s["domain"]]["target_kib"] and
                      hv[s["domain"]]["target_kib"] // 1024 == rows[s["id"]]["mem_target_mib"]
                      for s in self.servers)
-            return tot <= POOL_MIB and at
+            return self.quiet() and tot <= POOL_MIB and at
         t0 = time.monotonic()
-        _, rows, _ = self.wait(done, 420, "idle guests ballooned into the pool", "idle")
+        _, rows, _ = self.wait(done, 300, "idle guests ballooned into the pool, the policy "
+                               "settled", "idle")
         self.res["phases"]["idle_settle_s"] = time.monotonic() - t0
         self.res["idle_targets"] = {s["name"]: rows[s["id"]]["mem_target_mib"]
                                     for s in self.servers}
@@ -209,15 +219,8 @@ class Scenario:
         self.res.setdefault("memhog", "no result: the guest stopped")
 
         # then the policy settles: no target moves for two intervals
-        def settled(d, rows, hv):
-            n = len(memory_events(self.p))
-            if getattr(self, "_n_events", None) == n and \
-                    time.monotonic() - self._n_since > 2 * INTERVAL_S + 2:
-                return True
-            if getattr(self, "_n_events", None) != n:
-                self._n_events, self._n_since = n, time.monotonic()
-            return False
-        _, rows, hv = self.wait(settled, 240, "the memory policy to settle", "settle", every=3)
+        _, rows, hv = self.wait(lambda d, rows, hv: self.quiet(), 240,
+                                "the memory policy to settle", "settle", every=3)
         self.res["final_targets"] = {s["name"]: rows[s["id"]]["mem_target_mib"]
                                      for s in self.servers}
         self.res["final_running"] = sum(1 for r in rows.values() if r["power"] == "running")
