@@ -21,9 +21,11 @@ console) and the guests' console lines on the serial line:
   - platform_overcommit_hog_receives_memory: memhog completed; the hog's
     target rose by at least 32 MiB over its idle target, and the idle
     servers' targets fell by as much together while it grew (reclaim
-    events after its start); the targets still fit the pool afterwards
-    (by the policy's arithmetic, docs/plans.md: about 237 MiB for the hog
-    and 137 for each idle one when they use some 45 MiB at rest);
+    events after its start; by the policy's arithmetic, docs/plans.md,
+    about 237 MiB for the hog and 137 for each idle one when they use
+    some 45 MiB at rest); the targets still fit the pool afterwards, and
+    every guest's balloon is at its target (none holds more than the
+    policy gave it by taking pages back through deflate-on-OOM);
   - platform_overcommit_no_oom_no_floor: no OOM-killer line on any
     guest's console, no domain crashed, no target or balloon below the
     floor in events, usage points, the dashboard or the hypervisor;
@@ -79,6 +81,15 @@ def checks(res):
         if not taken or given < 32:
             p.append(f"no idle server gave memory up while the hog grew: idle {idle}, "
                      f"final {final}")
+        # Settled, each guest holds what the policy gave it: a busy guest
+        # that holds more took it back from its balloon by deflate-on-OOM,
+        # behind the policy's back and out of the host's reserve.
+        last = [smp for smp in res.get("samples", []) if smp["phase"] == "settle"][-1:]
+        for name, st in (last[0]["servers"].items() if last else ()):
+            if st["hv_current"] is not None and st["hv_target"] is not None and \
+                    st["hv_current"] > st["hv_target"]:
+                p.append(f"{name} holds {st['hv_current']} MiB over its {st['hv_target']} MiB "
+                         f"target (deflate-on-OOM)")
     else:
         p.append("the scenario did not get that far")
     out[NAMES[2]] = p + (err if p else [])
