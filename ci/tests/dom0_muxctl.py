@@ -528,6 +528,8 @@ def check_balloon(s, p):
         return
     if (low["target_pages"], low["ballooned_pages"]) != (128 * MIB, 64 * MIB):
         p.append(f"at 128 MiB the balloon does not hold the other 64: {low}")
+    if low.get("deflate_on_oom") is not True:
+        p.append(f"Linux's balloon driver did not negotiate deflate-on-OOM: {low}")
     if low["populated_pages"] > low["target_pages"]:
         p.append(f"populated above the target once it is reached: {low}")
     if not high["populated_pages"] >= 100 * MIB:

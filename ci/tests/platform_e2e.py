@@ -14,6 +14,9 @@ dom0's console to compare):
     kernel its counters, both on the hypervisor's serial line;
   - `muxctl -H list` in dom0 agrees with the API (names, vCPUs,
     weights, running);
+  - muxd's usage series of the Linux server shows the balloon's target and
+    current size and the guest's own statistics, read through BALLOON_GET
+    (`muxctl balloon` agrees);
   - two cpuburn servers compete for the CPUs; a resize to a plan with four
     times the weight moves the measured shares (usage samples) and the
     hypervisor's weight; a resize to a plan with a 30 % cap holds that
@@ -149,6 +152,25 @@ def run(p):
             problems.append(f"{s['name']}: muxctl says {d['state']} vcpus={d['vcpus']} "
                             f"weight={d['weight']}, want running/{vcpus}/{weight}")
     ok &= report("platform_e2e_muxctl_agrees_with_api", problems)
+
+    # -- muxd reads the Linux server's balloon through the control interface --
+    problems, seen = [], {}
+
+    def balloon_seen():
+        body = want(p.api("GET", f"/v1/servers/{lin['id']}/usage?step=5&since="
+                          f"{int(time.time()) - 60}"), 200, "usage")
+        pts = [pt for pt in body["points"] if pt["samples"] > 0 and
+               pt.get("guest_free_mib") is not None]
+        seen["points"] = body["points"][-3:]
+        return pts and pts[-1].get("mem_target_mib") == 192 and pts[-1].get("mem_mib") == 192
+    if not until(balloon_seen, timeout=120):
+        problems.append(f"no usage point with the balloon's target and the guest's own "
+                        f"statistics: {seen.get('points')}")
+    # the text form: the console splits lines longer than 256 bytes
+    out = " ".join(p.dom0(f"muxctl balloon {lin['domain']}").split())
+    if "target: 192.0 MiB" not in out or "ballooned: 0.0 MiB" not in out:
+        problems.append(f"muxctl balloon of the Linux server: {out[:300]}")
+    ok &= report("platform_e2e_linux_balloon_seen_by_muxd", problems)
 
     # -- a plan change moves the measured shares -----------------------------
     burn_b = provision(p, cust, plans["burn"], cpuburn, "burn-b")

@@ -80,6 +80,8 @@ struct drv_domain {
  * target 0 = unknown, has_guest false = no guest statistics.
  */
 struct drv_balloon {
+	bool fixed;                   /* the domain has no balloon: its memory
+				       * cannot move (a Muxvisor test kernel) */
 	uint64_t target_kib;          /* target the hypervisor holds; 0 = unknown */
 	bool has_guest;               /* the guest reported the fields below */
 	uint64_t guest_total_kib;     /* MemTotal: what the guest has to use */

@@ -13,7 +13,9 @@
  * set_mem_target() moves it, stats() reads it with the guest's own
  * statistics, and a definition whose start target is below its ceiling
  * builds the domain pre-ballooned there (never below the plan's floor).
- * Test kernels have no balloon: set_mem_target() answers -ENOTSUP.
+ * Test kernels have no balloon: stats() says so (drv_balloon.fixed, the
+ * policy then holds them where they are) and set_mem_target() answers
+ * -ENOTSUP.
  *
  * The control ABI has no way to ask a guest to power off: shutdown() pulls
  * the plug (logged).
@@ -323,6 +325,14 @@ static enum drv_power mv_power(uint32_t state)
  * guest's statistics once it sent free, total and available memory. A
  * domain that answers nothing (gone meanwhile, no balloon) keeps what
  * DOMAIN_INFO said: its populated memory.
+ *
+ * A guest that negotiated deflate-on-OOM (Linux does whenever it is
+ * offered, and Muxvisor offers it) keeps its balloon in MemTotal, and the
+ * balloon's pages are allocated, so MemTotal - MemAvailable would count
+ * the balloon as memory in use and the idle-memory tax could not tell an
+ * idle guest from a busy one. The total reported is therefore MemTotal
+ * less the balloon the driver holds: what MemTotal is without
+ * deflate-on-OOM (libvirt's default), so both drivers mean the same.
  */
 static void mv_stats_balloon(struct mv *mv, uint32_t domid, struct drv_stats *s)
 {
@@ -337,9 +347,7 @@ static void mv_stats_balloon(struct mv *mv, uint32_t domid, struct drv_stats *s)
 		       bi.guest_available_bytes <= bi.guest_total_bytes;
 	if (!b->has_guest)
 		return;
-	b->guest_total_kib = bi.guest_total_bytes / 1024;
-	b->guest_free_kib = bi.guest_free_bytes / 1024;
-	b->guest_available_kib = bi.guest_available_bytes / 1024;
+	mv_guest_memory(&bi, b);
 	b->guest_caches_kib = bi.guest_caches_bytes / 1024;
 	b->swap_in_kib = bi.guest_swap_in_bytes / 1024;
 	b->swap_out_kib = bi.guest_swap_out_bytes / 1024;
@@ -371,7 +379,8 @@ static int mv_running(struct mv *mv, bool balloons, struct drv_stats **out, size
 		s->has_steal = true;
 		s->mem_kib = info.mem_pages * 4;
 		s->mem_max_kib = info.mem_max_pages * 4;
-		if (balloons && info.kind == MUXV_KIND_LINUX && s->power == DRV_RUNNING)
+		s->balloon.fixed = info.kind != MUXV_KIND_LINUX;
+		if (balloons && !s->balloon.fixed && s->power == DRV_RUNNING)
 			mv_stats_balloon(mv, ids[i], s);
 	}
 	free(ids);

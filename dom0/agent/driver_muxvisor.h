@@ -91,6 +91,11 @@ uint64_t mv_start_fit(const struct mv_def *def, uint64_t start, uint64_t free_by
  * [MUXV_BALLOON_MIN_TARGET, ceiling], whole pages. */
 uint64_t mv_target_bytes(uint64_t kib, uint64_t ceiling_bytes);
 
+/* The guest's total, free and available memory (KiB) from its statistics
+ * in bi, the balloon left out of the total (see mv_stats_balloon in
+ * driver_muxvisor.c); free and available never above the total. */
+void mv_guest_memory(const struct muxv_balloon_info *bi, struct drv_balloon *b);
+
 /* Images (driver_muxvisor_images.c): the id of path in the hypervisor,
  * uploaded the first time and reused while the file is unchanged. */
 int mv_image_get(struct mv *mv, const char *path, uint32_t *id);

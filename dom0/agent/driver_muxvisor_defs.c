@@ -202,6 +202,19 @@ uint64_t mv_start_fit(const struct mv_def *def, uint64_t start, uint64_t free_by
 	return fit < start ? fit : start;
 }
 
+void mv_guest_memory(const struct muxv_balloon_info *bi, struct drv_balloon *b)
+{
+	uint64_t total = bi->guest_total_bytes / 1024;
+	uint64_t balloon = bi->actual_pages * 4;
+	if (bi->flags & MUXV_BINFO_DEFLATE_ON_OOM)
+		total = total > balloon ? total - balloon : 0;
+	uint64_t avail = bi->guest_available_bytes / 1024, free_kib = bi->guest_free_bytes / 1024;
+	/* the statistics may be a moment older than actual_pages */
+	b->guest_total_kib = total;
+	b->guest_available_kib = avail < total ? avail : total;
+	b->guest_free_kib = free_kib < total ? free_kib : total;
+}
+
 int mv_def_save(const struct mv *mv, const struct mv_def *def)
 {
 	char path[1200], tmp[1210];

@@ -29,6 +29,7 @@ struct live_entry {
 	bool guest_known;            /* the guest reported balloon statistics */
 	int64_t guest_used_mib;      /* MemTotal - MemAvailable, as the guest reports */
 	int64_t guest_free_mib;      /* MemFree */
+	bool mem_fixed;              /* no balloon: the policy holds it where it is */
 	bool mem_changed;            /* the policy changed the target since the domain started */
 	int64_t mem_changed_at;      /* ... at this CLOCK_MONOTONIC second */
 	int64_t disk_rd_bps, disk_wr_bps, net_rx_bps, net_tx_bps;

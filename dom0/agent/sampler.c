@@ -121,6 +121,7 @@ static void smp_observe_memory(const struct drv_stats *s, const struct plan *pl,
 	}
 	e->mem_floor_mib = pl ? pl->mem_floor_mib : 0;
 	e->mem_ceiling_mib = ceiling;
+	e->mem_fixed = s->balloon.fixed;
 	const struct drv_balloon *b = &s->balloon;
 	e->guest_known = s->power == DRV_RUNNING && b->has_guest;
 	e->guest_used_mib = e->guest_known ?

@@ -112,6 +112,8 @@ void smp_memory(struct muxd *m, struct store_conn *c, const struct server *serve
 			.changed = e.mem_changed,
 			.changed_at = e.mem_changed_at,
 		};
+		if (e.mem_fixed)   /* counted where it is: nothing can move it */
+			in[k].floor_mib = in[k].ceiling_mib = in[k].target_mib;
 		idx[k++] = i;
 	}
 	const struct mp_config cfg = {

@@ -74,7 +74,7 @@ static void balloon_json(const struct muxv_domain_info *d, const struct muxv_bal
 	       "\"ballooned_pages\":%llu,\"dropped_pages\":%llu,\"actual_pages\":%llu,"
 	       "\"npt_table_pages\":%llu,\"inflated\":%llu,\"deflated\":%llu,\"reported\":%llu,"
 	       "\"touched\":%llu,\"refaulted\":%llu,\"ignored\":%llu,\"pinned\":%llu,"
-	       "\"stats_updates\":%llu,\"stats_age_ms\":%llu",
+	       "\"deflate_on_oom\":%s,\"stats_updates\":%llu,\"stats_age_ms\":%llu",
 	       (unsigned long long)b->ceiling_pages, (unsigned long long)b->target_pages,
 	       (unsigned long long)b->populated_pages, (unsigned long long)b->ballooned_pages,
 	       (unsigned long long)b->dropped_pages, (unsigned long long)b->actual_pages,
@@ -82,6 +82,7 @@ static void balloon_json(const struct muxv_domain_info *d, const struct muxv_bal
 	       (unsigned long long)b->deflated, (unsigned long long)b->reported,
 	       (unsigned long long)b->touched, (unsigned long long)b->refaulted,
 	       (unsigned long long)b->ignored, (unsigned long long)b->pinned,
+	       b->flags & MUXV_BINFO_DEFLATE_ON_OOM ? "true" : "false",
 	       (unsigned long long)b->stats_updates,
 	       (unsigned long long)(b->stats_age_ns / 1000000));
 	stat_json("guest_free_bytes", b, MUXV_BSTAT_FREE, b->guest_free_bytes);
@@ -127,6 +128,8 @@ static void balloon_text(const struct muxv_domain_info *d, const struct muxv_bal
 	line_stat("guest_free:", b, MUXV_BSTAT_FREE, b->guest_free_bytes);
 	line_stat("guest_avail:", b, MUXV_BSTAT_AVAIL, b->guest_available_bytes);
 	line_stat("guest_total:", b, MUXV_BSTAT_TOTAL, b->guest_total_bytes);
+	if (b->flags & MUXV_BINFO_DEFLATE_ON_OOM)
+		printf("              (deflate-on-OOM: the guest's total includes its balloon)\n");
 	line_stat("guest_caches:", b, MUXV_BSTAT_CACHES, b->guest_caches_bytes);
 	if (b->stats_updates)
 		printf("guest_stats:  %llu received, the last %.1f s ago\n",

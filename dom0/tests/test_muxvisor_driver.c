@@ -182,6 +182,32 @@ static void test_memory(void)
 	def.kind = MUXV_KIND_TEST_KERNEL;
 	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == 512ull << 20);
 
+	/* a deflate-on-OOM guest's balloon is not memory it uses */
+	struct muxv_balloon_info bi;
+	struct drv_balloon b;
+	memset(&bi, 0, sizeof bi);
+	memset(&b, 0, sizeof b);
+	bi.guest_total_bytes = 240ull << 20;      /* MemTotal: the balloon still in it */
+	bi.guest_available_bytes = 95ull << 20;
+	bi.guest_free_bytes = 80ull << 20;
+	bi.actual_pages = 100 * 256;              /* a 100 MiB balloon */
+	bi.flags = MUXV_BINFO_DEFLATE_ON_OOM;
+	mv_guest_memory(&bi, &b);
+	UNIT_CHECK(b.guest_total_kib == 140 * 1024 && b.guest_available_kib == 95 * 1024 &&
+		   b.guest_free_kib == 80 * 1024);
+	UNIT_CHECK(b.guest_total_kib - b.guest_available_kib == 45 * 1024);   /* in use */
+	bi.flags = 0;                             /* MemTotal already without it */
+	mv_guest_memory(&bi, &b);
+	UNIT_CHECK(b.guest_total_kib == 240 * 1024);
+	bi.flags = MUXV_BINFO_DEFLATE_ON_OOM;     /* statistics older than the balloon */
+	bi.actual_pages = 200 * 256;
+	mv_guest_memory(&bi, &b);
+	UNIT_CHECK(b.guest_total_kib == 40 * 1024 && b.guest_available_kib == 40 * 1024 &&
+		   b.guest_free_kib == 40 * 1024);
+	bi.actual_pages = 300 * 256;
+	mv_guest_memory(&bi, &b);
+	UNIT_CHECK(b.guest_total_kib == 0 && b.guest_available_kib == 0);
+
 	UNIT_CHECK(mv_target_bytes(256 * 1024, 512ull << 20) == 256ull << 20);
 	UNIT_CHECK(mv_target_bytes(1024 * 1024, 512ull << 20) == 512ull << 20);
 	UNIT_CHECK(mv_target_bytes(0, 512ull << 20) == MUXV_BALLOON_MIN_TARGET);

@@ -7,6 +7,8 @@
 #include "ctl.h"
 #include "hv/balloon.h"
 #include "hv/domain.h"
+#include "hv/linux_guest.h"
+#include "hv/spinlock.h"
 #include "hv/lib.h"
 #include "hv/errno.h"
 
@@ -51,6 +53,19 @@ int ctl_balloon_set(struct ctl_call *k)
 						      : CTL_FIELD(hdr.domid)) : 0;
 }
 
+/* Whether d's guest negotiated deflate-on-OOM (then Linux keeps its
+ * balloon in MemTotal). The device's features are read under dev_lock. */
+static bool deflate_on_oom(struct domain *d)
+{
+	struct virtio_balloon *vb = linux_platform_balloon(d);
+	if (!vb)
+		return false;
+	uint64_t f = spin_lock_irqsave(&d->dev_lock);
+	uint64_t features = virtio_pci_features(&vb->vp);
+	spin_unlock_irqrestore(&d->dev_lock, f);
+	return (features >> VIRTIO_BALLOON_F_DEFLATE_ON_OOM) & 1;
+}
+
 int ctl_balloon_get(struct ctl_call *k)
 {
 	struct muxv_balloon_info *bi = &k->c.u.balloon_info;
@@ -72,7 +87,9 @@ int ctl_balloon_get(struct ctl_call *k)
 		.inflated = i.inflated, .deflated = i.deflated, .reported = i.reported_pages,
 		.touched = i.touched, .refaulted = i.refaulted, .ignored = i.ignored,
 		.pinned = i.pinned,
-		.stats_valid = i.stats.valid & BSTAT_KNOWN, .stats_updates = i.stats.updates,
+		.stats_valid = i.stats.valid & BSTAT_KNOWN,
+		.flags = deflate_on_oom(d) ? MUXV_BINFO_DEFLATE_ON_OOM : 0,
+		.stats_updates = i.stats.updates,
 		.stats_age_ns = i.stats_age_ns,
 		.guest_free_bytes = v[VIRTIO_BALLOON_S_MEMFREE],
 		.guest_available_bytes = v[VIRTIO_BALLOON_S_AVAIL],

@@ -379,6 +379,11 @@ struct muxv_balloon_set {
 #define MUXV_BSTAT_AVAIL     (1u << 6)
 #define MUXV_BSTAT_CACHES    (1u << 7)
 
+/* The guest's driver negotiated deflate-on-OOM (balloon_info.flags). Linux
+ * then leaves its balloon in MemTotal: what the guest has to use is
+ * guest_total_bytes less actual_pages. */
+#define MUXV_BINFO_DEFLATE_ON_OOM (1u << 0)
+
 /* Every page of the ceiling is populated, ballooned or dropped:
  * populated + ballooned + dropped == ceiling (docs/balloon.md). */
 struct muxv_balloon_info {
@@ -400,7 +405,7 @@ struct muxv_balloon_info {
 	muxv_u64 pinned;          /* requests for pages dom0 maps, refused */
 	/* The guest's last statistics (virtio-balloon), bytes or counts. */
 	muxv_u32 stats_valid;     /* MUXV_BSTAT_*: reported at least once */
-	muxv_u32 pad0;
+	muxv_u32 flags;           /* MUXV_BINFO_* */
 	muxv_u64 stats_updates;   /* statistics buffers received */
 	muxv_u64 stats_age_ns;    /* since the last one; 0 = none yet */
 	muxv_u64 guest_free_bytes;      /* MemFree */
