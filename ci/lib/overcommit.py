@@ -35,13 +35,13 @@ POOL_MIB, CEIL_MIB, FLOOR_MIB, N = 512, 256, 128, 3
 # A 256 MiB guest has a MemTotal of about 206 MiB and uses about 45 at
 # rest: 128 MiB more fits at its ceiling, not at a third of the pool.
 HOG_MIB, HOG_STEP_MIB, HOG_PAUSE_S = 128, 16, 2
-INTERVAL_S, STEP_MIB = 6, 128
+INTERVAL_S, STEP_MIB, HYSTERESIS_MIB = 6, 128, 8
 MUXD_CONF = {
     "host-memory-mib": POOL_MIB,
     "sample-interval": 2,
     "balloon-interval": INTERVAL_S,
     "balloon-max-step-mib": STEP_MIB,
-    "balloon-hysteresis-mib": 16,
+    "balloon-hysteresis-mib": HYSTERESIS_MIB,
 }
 # QEMU's memory: dom0 (512 MiB), the hypervisor, and not much more than the
 # pool, so that the sum of the ceilings exceeds what the host really has.

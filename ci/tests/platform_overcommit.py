@@ -25,7 +25,8 @@ console) and the guests' console lines on the serial line:
     about 237 MiB for the hog and 137 for each idle one when they use
     some 45 MiB at rest); the targets still fit the pool afterwards, and
     every guest's balloon is at its target (none holds more than the
-    policy gave it by taking pages back through deflate-on-OOM);
+    policy gave it by taking pages back through deflate-on-OOM, beyond
+    what the pacing's hysteresis leaves undone: 8 MiB per other server);
   - platform_overcommit_no_oom_no_floor: no OOM-killer line on any
     guest's console, no domain crashed, no target or balloon below the
     floor in events, usage points, the dashboard or the hypervisor;
@@ -83,11 +84,14 @@ def checks(res):
                      f"final {final}")
         # Settled, each guest holds what the policy gave it: a busy guest
         # that holds more took it back from its balloon by deflate-on-OOM,
-        # behind the policy's back and out of the host's reserve.
+        # behind the policy's back and out of the host's reserve. Pacing
+        # allows some: the idle servers' decreases that would fund the
+        # hog's last grant are each under the hysteresis and stay undone.
+        slack = (oc.N - 1) * oc.HYSTERESIS_MIB
         last = [smp for smp in res.get("samples", []) if smp["phase"] == "settle"][-1:]
         for name, st in (last[0]["servers"].items() if last else ()):
             if st["hv_current"] is not None and st["hv_target"] is not None and \
-                    st["hv_current"] > st["hv_target"]:
+                    st["hv_current"] > st["hv_target"] + slack:
                 p.append(f"{name} holds {st['hv_current']} MiB over its {st['hv_target']} MiB "
                          f"target (deflate-on-OOM)")
     else:
