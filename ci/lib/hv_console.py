@@ -34,13 +34,23 @@ class HvConsole:
         self.focus = False
         self.switch = (CTRL_A * 2 if qemu_mux else CTRL_A) * 3
 
-    def _switch(self):
+    def _switch(self, timeout=30):
+        """One switch; the announcement is looked for only in what arrives
+        after the keys (an older one may still be unread in the queue)."""
+        start = len(self.vm.lines)
         self.vm.send(self.switch)
-        hit = self.vm.wait_for(ANNOUNCE, timeout=30, partial=True)
-        self.focus = None if hit.group(1) == "hypervisor" else (int(hit.group(2)), hit.group(3))
-        # the announcement may have been matched as an unfinished line
-        time.sleep(0.2)
-        return self.focus
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.vm.lines[start:]:
+                m = re.search(ANNOUNCE, line)
+                if m:
+                    self.focus = None if m.group(1) == "hypervisor" else \
+                        (int(m.group(2)), m.group(3))
+                    return self.focus
+            if self.vm.proc.poll() is not None or time.monotonic() > deadline:
+                raise QemuError(f"no console-input announcement within {timeout}s; last "
+                                f"lines: {self.vm.tail()}")
+            time.sleep(0.1)
 
     def to_hv(self, max_switches=70):
         """Moves the input to the hypervisor (cycling through the domains)."""

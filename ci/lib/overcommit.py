@@ -165,8 +165,18 @@ class Scenario:
                 "name": name}), 201, f"server {name}")
             s["domain"] = domain_name(s["uuid"])
             self.servers.append(s)
-        for s in self.servers:
-            self.p.vm.wait_for(rf"\[d\d+ {s['domain']}\] guest-ready: ", timeout=900)
+        # in any order: look at every line so far rather than wait in turn
+        want_ready = {s["domain"] for s in self.servers}
+        deadline = time.monotonic() + 900
+        while want_ready:
+            for l in list(self.p.vm.lines):
+                m = re.match(r"\[d\d+ (mux-\S+)\] guest-ready: ", l)
+                if m:
+                    want_ready.discard(m.group(1))
+            if self.p.vm.proc.poll() is not None or time.monotonic() > deadline:
+                raise Stop(f"no guest-ready from {sorted(want_ready)}; last lines: "
+                           f"{self.p.vm.tail()}")
+            time.sleep(1)
         self.res["phases"]["boot_s"] = time.monotonic() - t0
 
     def quiet(self):
@@ -270,15 +280,15 @@ def run_scenario(name="overcommit"):
                 sc.provision(plan, cust, img)
                 sc.idle_ballooned()
                 sc.hog()
-            except (Stop, QemuError) as e:
-                res["error"] = str(e)
+            except (Stop, QemuError, OSError) as e:   # OSError: the API went away
+                res["error"] = f"{e} (QEMU exit status {p.vm.proc.poll()})"
             try:
                 sc.collect()
-            except (Stop, QemuError) as e:
+            except (Stop, QemuError, OSError) as e:
                 res["error"] = res["error"] or f"collecting: {e}"
                 res.setdefault("oom_lines", oom_lines(list(p.vm.lines)))
                 res.setdefault("crashes", [])
-    except QemuError as e:
+    except (QemuError, OSError) as e:
         res["error"] = f"platform: {e}"
     return density(res)
 
