@@ -46,6 +46,7 @@ include hypervisor/hypervisor.mk
 -include guest-kernels/guest-kernels.mk
 -include dom0/dom0.mk
 -include dom0/image/image.mk
+-include ci/bench/bench.mk
 
 .PHONY: all unit-tests deps test run clean
 all: $(ALL)

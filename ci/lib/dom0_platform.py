@@ -78,6 +78,22 @@ def http(port, method, path, token=None, body=None, timeout=60):
         return status, raw.decode(errors="replace")
 
 
+def data_disk(path, size, work, muxd_conf):
+    """A data disk that already holds muxd.conf: dom0 keeps any ext4 disk
+    it finds (docs/dom0-image.md), seeds the images and the admin token on
+    it as on an empty one, and its supervisor starts muxd with --config
+    when the file is there. mke2fs -d fills the filesystem from a directory
+    without root."""
+    seed = os.path.join(work, "disk-seed")
+    os.makedirs(seed, exist_ok=True)
+    with open(os.path.join(seed, "muxd.conf"), "w") as f:
+        f.write("# written by ci/lib/dom0_platform.py\n")
+        for k, v in muxd_conf.items():
+            f.write(f"{k} = {v}\n")
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "muxvisor-data", "-d", seed,
+                    path, size], check=True, stdout=sys.stderr, stderr=sys.stderr)
+
+
 class Console:
     """Commands typed on dom0's console shell. Each answers with lines
     `out-<tag>-42: <text>`; the shell echoes the command with $((6*7))
@@ -105,8 +121,12 @@ class Platform:
     .port: the host port of muxd's API; .token: the admin token; .ready:
     dom0-ready's fields; .vm: the Qemu (its lines are the serial console)."""
 
-    def __init__(self, name, cpus=2, mem="2G", disk_size="2G"):
+    def __init__(self, name, cpus=2, mem="2G", disk_size="2G", muxd_conf=None, hv_opts=""):
+        """muxd_conf: {setting: value} for muxd's configuration file
+        (docs/muxd.md, Settings), put on the fresh data disk before the boot
+        (see data_disk); hv_opts: extra hypervisor options (dom0_mem=...)."""
         self.name, self.cpus, self.mem, self.disk_size = name, cpus, mem, disk_size
+        self.muxd_conf, self.hv_opts = muxd_conf, hv_opts
         self.work = os.path.join(ROOT, "build", f"platform-{name}")
         self.port = free_port()
         self.vm = self.token = self.ready = self.console = None
@@ -116,9 +136,11 @@ class Platform:
         disk = os.path.join(self.work, "disk.img")
         if os.path.exists(disk):
             os.remove(disk)
+        if self.muxd_conf:
+            data_disk(disk, self.disk_size, self.work, self.muxd_conf)
         os.environ.update(API_PORT=str(self.port), DOM0_DISK=disk,
                           DOM0_DISK_SIZE=self.disk_size)
-        self.vm = Qemu([ISO, str(self.cpus), self.mem, ""], name=self.name,
+        self.vm = Qemu([ISO, str(self.cpus), self.mem, self.hv_opts], name=self.name,
                        binary=RUN_QEMU).start()
         try:
             self.vm.wait_for(READY, timeout=300)

@@ -1,0 +1,13 @@
+# ci/bench/bench.mk - benchmarks that span the hypervisor, dom0 and muxd.
+#
+#   make bench-balloon   balloon reclaim/re-grant rate and the memory
+#                        overcommit scenario's density (docs/memory.md)
+
+.PHONY: bench-balloon
+# ci/bench/balloon.py builds the Linux guest image, dom0's image and the
+# ISO itself (as the tests do); the QEMU consoles go to
+# build/bench-balloon.log. BALLOON_BENCH_PARTS=reclaim runs only the part
+# without muxd.
+bench-balloon: deps
+	@$(MAKE) --no-print-directory all
+	@ci/bench/balloon.py 2>$(BUILD)/bench-balloon.log
