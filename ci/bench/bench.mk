@@ -1,4 +1,5 @@
-# ci/bench/bench.mk - benchmarks that span the hypervisor, dom0 and muxd.
+# ci/bench/bench.mk - benchmarks that span the hypervisor, dom0 and muxd,
+# and the overcommit scenario as a test run by hand.
 #
 #   make bench-balloon   balloon reclaim/re-grant rate and the memory
 #                        overcommit scenario's density (docs/memory.md)
@@ -11,3 +12,10 @@
 bench-balloon: deps
 	@$(MAKE) --no-print-directory all
 	@ci/bench/balloon.py 2>$(BUILD)/bench-balloon.log
+
+.PHONY: test-overcommit
+# The overcommit scenario as a test (PASS/FAIL lines). Not in `make test`
+# yet: it fails in some runs on an open problem (docs/memory.md).
+test-overcommit: deps
+	@$(MAKE) --no-print-directory all
+	@ci/scenarios/platform_overcommit.py

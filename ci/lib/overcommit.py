@@ -1,5 +1,5 @@
 """The memory-overcommit scenario on the whole platform (issue 8), shared by
-ci/tests/platform_overcommit.py (which checks it) and `make bench-balloon`
+ci/scenarios/platform_overcommit.py (which checks it) and `make bench-balloon`
 (which reports its density).
 
 One boot of the platform (hypervisor, dom0, muxd on the muxvisor driver),
