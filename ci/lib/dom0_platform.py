@@ -78,6 +78,18 @@ def http(port, method, path, token=None, body=None, timeout=60):
         return status, raw.decode(errors="replace")
 
 
+class Stop(Exception):
+    """A step of a platform test failed; the steps after it cannot run."""
+
+
+def want(status_body, code, what):
+    """The body of an API answer (status, body), if its status is code."""
+    status, body = status_body
+    if status != code:
+        raise Stop(f"{what}: HTTP {status} {str(body)[:300]}")
+    return body
+
+
 def data_disk(path, size, work, muxd_conf):
     """A data disk that already holds muxd.conf: dom0 keeps any ext4 disk
     it finds (docs/dom0-image.md), seeds the images and the admin token on

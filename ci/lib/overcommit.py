@@ -27,7 +27,7 @@ series, hypervisor), the memhog outcome, the targets before and after.
 import re
 import time
 
-from dom0_platform import IMAGES, Platform, domain_name
+from dom0_platform import IMAGES, Platform, Stop, domain_name, want
 from hv_console import HvConsole
 from qemu import QemuError
 
@@ -49,17 +49,6 @@ HOST_MEM = "1280M"
 
 OOM_RX = r"invoked oom-killer|Out of memory|oom-kill:|oom_reaper"
 CRASH_RX = r"domain d\d+ '(mux-[^']*)': crashed(.*)$"
-
-
-class Stop(Exception):
-    """A step failed; later steps cannot run."""
-
-
-def want(status_body, code, what):
-    status, body = status_body
-    if status != code:
-        raise Stop(f"{what}: HTTP {status} {str(body)[:300]}")
-    return body
 
 
 def memory_events(p):

@@ -29,24 +29,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from dom0_platform import IMAGES, Platform, build, domain_name  # noqa: E402
+from dom0_platform import IMAGES, Platform, Stop, build, domain_name, want  # noqa: E402
 from qemu import QemuError  # noqa: E402
 
 
 def report(name, problems):
     print(f"FAIL {name}: {'; '.join(problems)}" if problems else f"PASS {name}", flush=True)
     return not problems
-
-
-class Stop(Exception):
-    """A step failed in a way later steps cannot recover from."""
-
-
-def want(status_body, code, what):
-    status, body = status_body
-    if status != code:
-        raise Stop(f"{what}: HTTP {status} {str(body)[:300]}")
-    return body
 
 
 def domains(p):
