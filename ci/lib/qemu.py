@@ -38,6 +38,12 @@ _PR_SET_PDEATHSIG = 1
 _live = set()  # started and not yet reaped, for the atexit/SIGTERM clean-up
 
 
+# Every way the hypervisor stops the whole machine ends its last line so
+# (panic.c, host_power.c, dom0.c): nothing else comes, so a wait for any
+# other line fails at once instead of running out its timeout.
+HALTED = re.compile(r"system halted")
+
+
 class QemuError(Exception):
     """The guest did not do what a wait asked for; the message says what."""
 
@@ -200,7 +206,8 @@ class Qemu:
         """Reads lines until one matches the regex pattern (re.search) and
         returns it as a Hit; lines before it are consumed. With partial=True
         the unfinished last line also counts (to wait for a prompt; its
-        time is when the wait saw it). Raises QemuError on timeout or when
+        time is when the wait saw it). Raises QemuError on timeout, when the
+        machine halted (HALTED) or when
         QEMU exits first, naming the pattern."""
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
@@ -223,6 +230,9 @@ class Qemu:
                 m = rx.search(item[0])
                 if m:
                     return Hit(item[0], m, item[1])
+                if HALTED.search(item[0]):
+                    raise QemuError(f"the machine halted before a line matching {pattern!r}: "
+                                    f"{self.tail()}")
 
     def tail(self, n=3, width=100):
         """The last n console lines (each cut to width), for a failure
