@@ -34,6 +34,14 @@ struct dom_console_line {
 #define DOM_CONSOLE_RING_ORDER 2
 #define DOM_CONSOLE_RING_SIZE  (4096u << DOM_CONSOLE_RING_ORDER)
 
+/* The console hypercall's rate limit, per domain (docs/guest-abi.md): a
+ * token bucket of one token a byte (hv/token_bucket.h). A guest may write
+ * DOM_CONSOLE_HC_BURST bytes at once and DOM_CONSOLE_HC_RATE a second
+ * after that (above the serial line's 11.5 KB/s at 115200 baud, far above
+ * what any of our guests prints); the rest is dropped. */
+#define DOM_CONSOLE_HC_RATE    16384u
+#define DOM_CONSOLE_HC_BURST   65536u
+
 /* Allocates d's output ring: 0 or -ENOMEM. Freed by dom_console_free. */
 int dom_console_init(struct domain *d);
 void dom_console_free(struct domain *d);
@@ -50,5 +58,9 @@ void dom_console_feed(struct domain *d, struct dom_console_line *line,
 void dom_console_flush_stale(struct domain *d, struct dom_console_line *line);
 /* Bytes written by vCPU v through the console hypercall. */
 void dom_console_write(struct vcpu *v, const char *buf, size_t n);
+/* How many of want bytes the console hypercall may write for d now (its
+ * rate limit); the rest are counted as dropped, and the first drop after
+ * a quiet spell (the bucket full again) is logged. */
+size_t dom_console_hc_admit(struct domain *d, size_t want);
 
 #endif
