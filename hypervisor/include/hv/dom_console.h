@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <muxvisor/hypercall.h>
 
 struct vcpu;
 struct domain;
@@ -34,13 +35,12 @@ struct dom_console_line {
 #define DOM_CONSOLE_RING_ORDER 2
 #define DOM_CONSOLE_RING_SIZE  (4096u << DOM_CONSOLE_RING_ORDER)
 
-/* The console hypercall's rate limit, per domain (docs/guest-abi.md): a
- * token bucket of one token a byte (hv/token_bucket.h). A guest may write
- * DOM_CONSOLE_HC_BURST bytes at once and DOM_CONSOLE_HC_RATE a second
- * after that (above the serial line's 11.5 KB/s at 115200 baud, far above
- * what any of our guests prints); the rest is dropped. */
-#define DOM_CONSOLE_HC_RATE    16384u
-#define DOM_CONSOLE_HC_BURST   65536u
+/* The console hypercall's rate limit, per domain (muxvisor/hypercall.h,
+ * docs/guest-abi.md): a token bucket of one token a byte
+ * (hv/token_bucket.h). The rate is above the serial line's 11.5 KB/s at
+ * 115200 baud and far above what any of our guests prints. */
+#define DOM_CONSOLE_HC_RATE    ((unsigned)MUXV_CONSOLE_RATE)
+#define DOM_CONSOLE_HC_BURST   ((unsigned)MUXV_CONSOLE_BURST)
 
 /* Allocates d's output ring: 0 or -ENOMEM. Freed by dom_console_free. */
 int dom_console_init(struct domain *d);
