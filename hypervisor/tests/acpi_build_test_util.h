@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "unit.h"
+#include "hv_test_util.h"
 
 /* A check whose failure message is the reason the checked code gave. */
 #define UNIT_CHECK_WHY(ok, why) unit_check_at((ok) ? true : false, (why), __FILE__, __LINE__)
@@ -179,22 +179,6 @@ static inline int build(const struct acpi_build_config *cfg, uint8_t *buf, struc
 
 /* ---- running acpica-tools ---- */
 
-static inline char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	if (fread(s, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 static inline bool write_file(const char *path, const void *p, size_t n)
 {
 	FILE *f = fopen(path, "wb");
@@ -260,9 +244,9 @@ static inline char *disassemble(const char *dir, const uint8_t *t, char *why)
 	snprintf(cmd, sizeof(cmd), "iasl -d %s.dat > %s.log 2>&1", name, name);
 	int rc = run(dir, cmd);
 	snprintf(path, sizeof(path), "%s/%s.log", dir, name);
-	char *log = slurp(path);
+	char *log = test_read_file(path, NULL);
 	snprintf(path, sizeof(path), "%s/%s.dsl", dir, name);
-	char *dsl = slurp(path);
+	char *dsl = test_read_file(path, NULL);
 	const char *bad = log ? complaint(log) : "no log";
 	if (!bad && dsl)
 		bad = complaint(dsl);
@@ -284,7 +268,7 @@ static inline bool roundtrip(const char *dir, const uint8_t *t, char *why)
 	snprintf(cmd, sizeof(cmd), "iasl -p rt_%s %s.dsl > rt_%s.log 2>&1", name, name, name);
 	int rc = run(dir, cmd);
 	snprintf(path, sizeof(path), "%s/rt_%s.aml", dir, name);
-	char *aml = slurp(path);
+	char *aml = test_read_file(path, NULL);
 	uint32_t len = rd32(t + 4);
 	bool ok = rc == 0 && aml && rd32((const uint8_t *)aml + 4) == len;
 	if (!ok)

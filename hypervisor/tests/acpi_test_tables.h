@@ -142,21 +142,14 @@ static inline void fixture_path(char *buf, size_t n, const char *dir, const char
 	snprintf(buf, n, "%.*s/data/acpi/%s/%s", dirlen, slash ? src : ".", dir, file);
 }
 
+/* A fixture file's bytes (caller frees): false if missing or empty. */
 static inline bool load_file(const char *path, uint8_t **data, uint32_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	long n;
+	size_t n;
 
-	if (!f)
-		return false;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	*data = malloc(n > 0 ? (size_t)n : 1);
+	*data = (uint8_t *)test_read_file(path, &n);
 	*len = (uint32_t)n;
-	bool ok = n > 0 && fread(*data, 1, (size_t)n, f) == (size_t)n;
-	fclose(f);
-	return ok;
+	return *data && n > 0;
 }
 
 /* Loads a recorded set; the RSDP (the index's first line) becomes t[0]. */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit.h"
+#include "hv_test_util.h"
 
 /* A check whose failure message is the reason the checked code gave. */
 #define UNIT_CHECK_WHY(ok, why) unit_check_at((ok) ? true : false, (why), __FILE__, __LINE__)
@@ -66,24 +66,6 @@ static inline void make_synthetic(uint8_t *img, uint16_t xloadflags)
 	w32(img, 0x24C, 0x1000);                           /* payload_length */
 	w64(img, 0x258, SYN_PREF);
 	w32(img, 0x260, (uint32_t)SYN_INIT_SIZE);
-}
-
-static inline uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *p = malloc((size_t)n);
-	if (!p || fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return p;
 }
 
 /* ---- placement and zero page, checked independently ---- */

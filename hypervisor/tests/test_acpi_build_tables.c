@@ -214,7 +214,7 @@ static void test_acpiexec(uint8_t *buf)
 			    "evaluate \\_SB.PCI0._HID' FACP.dat DSDT.dat APIC.dat MCFG.dat "
 			    "> acpiexec.log 2>&1") == 0);
 	snprintf(path, sizeof(path), "%s/acpiexec.log", dir);
-	char *log = slurp(path);
+	char *log = test_read_file(path, NULL);
 	static const char *const want[] = {
 		"4 Elements:\n    [Integer] = 0000000000000005\n"
 		"    [Integer] = 0000000000000005\n",                /* \_S5 */

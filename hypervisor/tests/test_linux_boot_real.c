@@ -24,7 +24,7 @@ static void test_real_image(const char *path)
 	struct linux_boot_image img;
 	size_t len = 0;
 	const char *why = "";
-	uint8_t *image = read_file(path, &len);
+	uint8_t *image = (uint8_t *)test_read_file(path, &len);
 
 	if (!image) {
 		printf("SKIP linux_real_bzimage: no %s (built by guest-kernels/)\n", path);
