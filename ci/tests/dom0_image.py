@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from qemu import ROOT, Qemu, QemuError, linux_guest_args  # noqa: E402
 from muxvisor import PANIC, READY, dump_domains  # noqa: E402
 from dom0_platform import free_port, http  # noqa: E402
+from report import report  # noqa: E402
 
 ISO = os.path.join(ROOT, "build", "muxvisor.iso")
 RELEASE = os.path.join(ROOT, "build", "dom0", "image-root", "etc", "dom0-release")
@@ -49,16 +50,6 @@ DOM0_READY = r"dom0-ready: ip=(\S+) muxd=(\S+) disk=(\S+)$"
 TOKEN = r"dom0: admin token: (\S+)$"
 FAILED = r"dom0-failed: (.*)$"
 PROMPT = r"dom0# "
-
-
-def report(name, problems, skip=None):
-    if skip:
-        print(f"SKIP {name}: {skip}", flush=True)
-    elif problems:
-        print(f"FAIL {name}: {'; '.join(problems)}", flush=True)
-    else:
-        print(f"PASS {name}", flush=True)
-    return not problems
 
 
 def make(*targets):
@@ -212,10 +203,10 @@ def main():
     # exist as make reads the Makefile.
     why = make("dom0-image") or make(os.path.relpath(ISO, ROOT))
     if why:
-        print(f"FAIL dom0_image_build: {why}", flush=True)
+        report("dom0_image_build", why)
         return 1
     rel = release()
-    print("PASS dom0_image_build", flush=True)
+    report("dom0_image_build")
     print(f"# image: {rel}", file=sys.stderr)
     skip_api = muxd_skip(rel)
 

@@ -46,16 +46,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from qemu import ROOT, Qemu, QemuError  # noqa: E402
 from muxvisor import PANIC, READY, dump_domains, hv_args, make_iso  # noqa: E402
+from report import report  # noqa: E402
 
 GUEST = os.path.join(ROOT, "build", "linux-guest")
 DOM0 = os.path.join(ROOT, "build", "dom0")
 KERNELS = os.path.join(ROOT, "build", "guest-kernels")
 WORK = os.path.join(ROOT, "build", "dom0-muxctl-test")
 RECIPE = os.path.join(ROOT, "guest-kernels", "linux")
-
-
-def report(name, problems):
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
 
 
 def symbol(elf, name):
@@ -200,8 +197,8 @@ def judge(s, name, needs, check):
     call the hypervisor does not implement yet: then SKIP, naming it."""
     calls = s.unsupported(needs)
     if calls:
-        print(f"SKIP {name}: the hypervisor does not implement {', '.join(calls)} yet "
-              f"(-ENOSYS in steps {', '.join(needs)})", flush=True)
+        report(name, skip=f"the hypervisor does not implement {', '.join(calls)} yet "
+                          f"(-ENOSYS in steps {', '.join(needs)})")
         return
     p = []
     check(p)
@@ -657,7 +654,7 @@ def main():
     check_unprivileged(lines, p)
     report("dom0_module_refuses_unprivileged_domain", p)
     if panics:
-        print(f"FAIL dom0_muxctl_no_panic: {panics[0]}")
+        report("dom0_muxctl_no_panic", panics[0])
 
 
 if __name__ == "__main__":

@@ -39,18 +39,15 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import GUEST_READY, ROOT, Qemu, QemuError, dmesg_problems  # noqa: E402
 from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
+from hv_console import HvConsole  # noqa: E402
+from report import report  # noqa: E402
 
 KERNEL = os.path.join(ROOT, "build", "linux-guest", "bzImage")
 INITRD = os.path.join(ROOT, "build", "linux-guest", "initramfs.cpio.gz")
 READY_RX = GUEST_READY.lstrip("^")
 CEIL_MIB, START_MIB, LOW_MIB, OOM_MIB, FILL_MIB, HOLD_MIB = 448, 384, 192, 128, 160, 128
-STATE_RX = r"balloon-state: d(\d+) 'lin' (.* stats_updates=\d+)$"
 PROMPT = r"muxguest# "
 TOL_KIB = 256          # hypervisor allocations besides the domain's (logs, ...)
-
-
-def report(name, problems):
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
 
 
 def build_image():
@@ -59,46 +56,19 @@ def build_image():
     return r.returncode == 0 and os.path.exists(KERNEL) and os.path.exists(INITRD)
 
 
-class Session:
-    """The console: switches input between the guest and the hypervisor."""
+def lin_state(con):
+    """The balloon-state of the one domain, 'lin': (its id, {field: int})."""
+    states = con.balloon_states(settle=0)
+    if len(states) != 1:
+        raise QemuError(f"balloon-state lines for {len(states)} domains, want 1 (lin)")
+    return next(iter(states.items()))
 
-    def __init__(self, vm):
-        self.vm = vm
-        self.at_hv = False
-        self.domid = None
 
-    def to_hv(self):
-        if not self.at_hv:
-            self.vm.send("\x01\x01\x01")
-            self.vm.wait_for(r"console input: hypervisor", timeout=30, partial=True)
-            self.at_hv = True
-
-    def to_guest(self):
-        if self.at_hv:
-            self.vm.send("\x01\x01\x01")
-            self.vm.wait_for(r"console input: domain d\d+ 'lin'", timeout=30, partial=True)
-            self.at_hv = False
-
-    def state(self):
-        """One balloon-state line of the domain, as a dict of ints."""
-        self.to_hv()
-        self.vm.send(":balloon\r")
-        hit = self.vm.wait_for(STATE_RX, timeout=60)   # whole lines only
-        self.domid = int(hit.group(1))
-        fields = dict(kv.split("=") for kv in hit.group(2).split())
-        return {k: int(v) for k, v in fields.items()}
-
-    def set_target(self, mib):
-        """Sets the target and waits until the guest's balloon reaches it."""
-        self.to_hv()
-        self.vm.send(f":balloon {self.domid} {mib}M\r")
-        self.vm.wait_for(rf"balloon: d{self.domid} 'lin' reached target_kib={mib * 1024} ",
-                         timeout=600)
-
-    def guest(self, command, result_rx, timeout=600):
-        self.to_guest()
-        self.vm.sendline(command)
-        return self.vm.wait_for(r"\[d\d+ lin\] " + result_rx, timeout=timeout)
+def guest(con, vm, command, result_rx, timeout=600):
+    """Runs command in lin's shell; returns the hit of its result line."""
+    con.focus_domain("lin")
+    vm.sendline(command)
+    return vm.wait_for(r"\[d\d+ lin\] " + result_rx, timeout=timeout)
 
 
 def exact(s):
@@ -210,39 +180,39 @@ def steps(vm):
     while len(seen) < 2:
         hit = vm.wait_for(f"{reached}|{READY_RX}", timeout=900)
         seen.add("reached" if re.search(reached, hit.line) else "ready")
-    s = Session(vm)
+    con = HvConsole(vm)
     vm.wait_for(PROMPT, timeout=120, partial=True)
     time.sleep(5)                       # let free page reporting run
-    s.guest(f"dd if=/dev/zero of=/dev/shm/hold bs=1M count={HOLD_MIB} 2>/dev/null; "
-            "echo held=$?", r"held=(\d+)$")
-    s0 = s.state()
+    guest(con, vm, f"dd if=/dev/zero of=/dev/shm/hold bs=1M count={HOLD_MIB} 2>/dev/null; "
+          "echo held=$?", r"held=(\d+)$")
+    domid, s0 = lin_state(con)
     problems = check_start(s0, list(vm.lines))
     if s0["reported"] == 0:
         problems.append("no free page was reported")
     emit("hv_balloon_preballooned_start", problems)
-    s.guest("rm /dev/shm/hold; echo freed=$?", r"freed=(\d+)$")
+    guest(con, vm, "rm /dev/shm/hold; echo freed=$?", r"freed=(\d+)$")
 
-    s.set_target(LOW_MIB)
-    s1 = s.state()
+    con.set_target(domid, LOW_MIB, timeout=600)
+    _, s1 = lin_state(con)
     emit("hv_balloon_inflate_returns_pages_to_pool", check_inflate(s0, s1))
 
-    hit = s.guest("memtest 32", r"memtest: ((?:PASS|FAIL).*)$")
+    hit = guest(con, vm, "memtest 32", r"memtest: ((?:PASS|FAIL).*)$")
     emit("hv_balloon_memtest_while_ballooned",
          [] if hit.group(1).startswith("PASS") else [hit.group(1)])
 
-    s1 = s.state()                      # after the memory test's touches
-    s.set_target(START_MIB)
-    s2 = s.state()
+    _, s1 = lin_state(con)              # after the memory test's touches
+    con.set_target(domid, START_MIB, timeout=600)
+    _, s2 = lin_state(con)
     problems = check_deflate(s1, s2)
-    hit = s.guest("memtest 32", r"memtest: ((?:PASS|FAIL).*)$")
+    hit = guest(con, vm, "memtest 32", r"memtest: ((?:PASS|FAIL).*)$")
     if not hit.group(1).startswith("PASS"):
         problems.append(f"memtest after deflate: {hit.group(1)}")
     emit("hv_balloon_deflate_repopulates", problems)
 
     time.sleep(2)
-    s.state()                            # asked for fresh statistics
+    lin_state(con)                       # asked for fresh statistics
     time.sleep(2)
-    st = s.state()
+    _, st = lin_state(con)
     problems = []
     if st["stats_updates"] < 2:
         problems.append(f"stats_updates={st['stats_updates']}")
@@ -252,11 +222,11 @@ def steps(vm):
         problems.append(f"guest_free_kib={st['guest_free_kib']}")
     emit("hv_balloon_guest_statistics", problems)
 
-    s.set_target(OOM_MIB)
-    s3 = s.state()
-    hit = s.guest(f"dd if=/dev/zero of=/dev/shm/fill bs=1M count={FILL_MIB} 2>/dev/null; "
-                  "echo dd-exit=$?", r"dd-exit=(\d+)$", timeout=900)
-    s4 = s.state()
+    con.set_target(domid, OOM_MIB, timeout=600)
+    _, s3 = lin_state(con)
+    hit = guest(con, vm, f"dd if=/dev/zero of=/dev/shm/fill bs=1M count={FILL_MIB} 2>/dev/null; "
+                "echo dd-exit=$?", r"dd-exit=(\d+)$", timeout=900)
+    _, s4 = lin_state(con)
     problems = exact(s4)
     if hit.group(1) != "0":
         problems.append(f"dd exit {hit.group(1)}")
@@ -269,10 +239,10 @@ def steps(vm):
         problems.append(f"the balloon gave back only {s3['ballooned_kib'] - s4['ballooned_kib']} KiB")
     emit("hv_balloon_deflate_on_oom", problems)
 
-    s.guest("rm -f /dev/shm/fill; dmesg-check", r"dmesg-check: count=(\d+)$")
+    guest(con, vm, "rm -f /dev/shm/fill; dmesg-check", r"dmesg-check: count=(\d+)$")
     own = [re.sub(r"^\[d\d+ lin\] ", "", l) for l in vm.lines if re.match(r"\[d\d+ lin\] ", l)]
     problems = [f"dmesg: {p}" for p in dmesg_problems(own)]
-    s.to_guest()
+    con.focus_domain("lin")
     vm.sendline("poweroff")
     stop = vm.wait_for(r"domain d\d+ 'lin': (shut down|crashed).*$", timeout=300)
     if not stop.line.endswith("shut down: poweroff"):

@@ -64,6 +64,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from qemu import ROOT, Qemu, QemuError  # noqa: E402
 from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
 from guest_results import Outcome, parse_counters  # noqa: E402
+from report import report  # noqa: E402
 
 GUEST = os.path.join(ROOT, "build", "guest-kernels", "hostile_balloon.elf")
 BURN = os.path.join(ROOT, "build", "guest-kernels", "cpuburn.elf")
@@ -89,11 +90,6 @@ NAMES = ["legit_inflate_deflate_exact", "duplicates_ignored", "deflate_absent_ig
          "tlb_race_fresh_page", "flood_served_bounded",
          "outside_ram_crashes", "pool_exact_after_destroy", "neighbour_unharmed",
          "guest_results", "preballooned_test_kernel_touch_populates"]
-
-
-def report(name, problems):
-    name = "hv_balloon_hostile_" + name
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
 
 
 class Console:
@@ -334,14 +330,14 @@ def run():
                 if n not in results:
                     results[n] = [str(e)]
     for n in NAMES:
-        report(n, results.get(n, ["not reached"]))
+        report("hv_balloon_hostile_" + n, results.get(n, ["not reached"]))
 
 
 def main():
     missing = [p for p in (GUEST, BURN, MEMTOUCH) if not os.path.exists(p)]
     if missing:
         for n in NAMES:
-            report(n, [f"missing {', '.join(missing)} (make)"])
+            report("hv_balloon_hostile_" + n, [f"missing {', '.join(missing)} (make)"])
         return
     run()
 

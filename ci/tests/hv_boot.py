@@ -15,12 +15,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import Qemu, QemuError  # noqa: E402
 from muxvisor import READY, hv_args, make_iso, mem_mib  # noqa: E402
+from report import report  # noqa: E402
 
 BOOT_TIMEOUT = 180
-
-
-def report(name, why):
-    print(f"PASS {name}" if why is None else f"FAIL {name}: {why}", flush=True)
 
 
 def expect_mem(mem, reported):

@@ -23,15 +23,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from qemu import Qemu, QemuError  # noqa: E402
 from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
 from guest_results import GUEST_DIR, domain_outcome  # noqa: E402
+from report import report  # noqa: E402
 
 PROBE = os.path.join(GUEST_DIR, "ctlprobe.elf")
 CUSTOMER = os.path.join(GUEST_DIR, "hostile_control.elf")
 REFUSAL = re.compile(r"control: refused MUXV_HC_CONTROL from domain d(\d+) 'cust' vcpu0 "
                      r"\(not the privileged domain\)")
-
-
-def report(name, problems):
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
 
 
 def probe_results(lines):

@@ -41,6 +41,7 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import GUEST_READY, ROOT, Qemu, QemuError  # noqa: E402
 from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
+from report import report  # noqa: E402
 
 ELF = os.path.join(ROOT, "build", "muxvisor.elf")
 PROJECT_ISO = os.path.join(ROOT, "build", "muxvisor.iso")
@@ -51,10 +52,6 @@ DISK = os.path.join(ROOT, "build", "test-disks", "hv_dom0.raw")
 DOM0_MEM_MIB, DOM0_VCPUS, HOST_MIB = 384, 2, 1024
 PROMPT = r"muxguest# "
 D0 = r"^\[d0 dom0\] "
-
-
-def report(name, problems):
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
 
 
 def free_port():

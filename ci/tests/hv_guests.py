@@ -27,13 +27,7 @@ from qemu import Qemu, QemuError  # noqa: E402
 from muxvisor import READY, hv_args, make_iso  # noqa: E402
 from guest_results import (Outcome, free_pages_after_destroy, judge,  # noqa: E402
                            load_unittests, module_line, parse_counters)
-
-
-def report(name, problems):
-    if problems:
-        print(f"FAIL {name}: {'; '.join(problems)}", flush=True)
-    else:
-        print(f"PASS {name}", flush=True)
+from report import report  # noqa: E402
 
 
 def wait_ends(vm, names, timeout):

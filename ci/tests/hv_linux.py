@@ -26,15 +26,12 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import GUEST_READY, ROOT, Qemu, QemuError, dmesg_problems  # noqa: E402
 from muxvisor import READY, dump_domains, hv_args, make_iso  # noqa: E402
+from report import report  # noqa: E402
 
 KERNEL = os.path.join(ROOT, "build", "linux-guest", "bzImage")
 INITRD = os.path.join(ROOT, "build", "linux-guest", "initramfs.cpio.gz")
 BURN = os.path.join(ROOT, "build", "guest-kernels", "cpuburn.elf")
 READY_RX = GUEST_READY.lstrip("^")
-
-
-def report(name, problems):
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
 
 
 def build_image():

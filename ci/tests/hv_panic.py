@@ -16,6 +16,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import Qemu, QemuError  # noqa: E402
 from muxvisor import PANIC, READY, hv_args, make_iso  # noqa: E402
+from report import report  # noqa: E402
 
 CPUS = 4
 
@@ -65,7 +66,7 @@ def run_case(fault, cpu, text, symbol):
                 why = f"output after the PANIC line: {vm.lines[n:]}"
     except QemuError as e:
         why = str(e)
-    print(f"PASS {name}" if why is None else f"FAIL {name}: {why}", flush=True)
+    report(name, why)
 
 
 def main():

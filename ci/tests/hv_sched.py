@@ -25,6 +25,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import QemuError  # noqa: E402
 from sched_runs import Dom, entitlement, run  # noqa: E402
+from report import report  # noqa: E402
 
 BOUND = 3.0
 
@@ -44,14 +45,14 @@ def judge(name, host_cpus, doms, res, expected=None):
             problems.append(f"{d.name}: hypervisor accounting {r['hv']:.1f}%, entitled {w:.1f}%")
         if r["guest"] is None or abs(r["guest"] - w) > BOUND:
             problems.append(f"{d.name}: guest work {r['guest']}%, entitled {w:.1f}%")
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
+    report(name, problems)
 
 
 def scenario(name, host_cpus, doms, start_s=3, window_s=8, expected=None):
     try:
         res = run(name, host_cpus, doms, start_s, window_s)
     except QemuError as e:
-        print(f"FAIL {name}: {e}", flush=True)
+        report(name, str(e))
         return None
     judge(name, host_cpus, doms, res, expected)
     return res
@@ -67,7 +68,7 @@ def burst_credit():
         early = run("burst-early", 2, [d], start_s=4, window_s=1)
         late = run("burst-late", 2, [d], start_s=12, window_s=5)
     except QemuError as e:
-        print(f"FAIL {name}: {e}", flush=True)
+        report(name, str(e))
         return
     e, l = early["burst"], late["burst"]
     print(f"# burst: early {e['hv']:.1f}% credit {e['credit_start']}->{e['credit_end']} ns; "
@@ -79,7 +80,7 @@ def burst_credit():
         problems.append(f"did not burst: {e['hv']:.1f}% with credit")
     if abs(l["hv"] - 30) > BOUND:
         problems.append(f"after the credit: {l['hv']:.1f}%, want the 30% baseline")
-    print(f"PASS {name}" if not problems else f"FAIL {name}: {'; '.join(problems)}", flush=True)
+    report(name, problems)
 
 
 def main():

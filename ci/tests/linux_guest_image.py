@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from qemu import (GUEST_READY, ROOT, Qemu, QemuError, dmesg_problems,  # noqa: E402
                   linux_guest_args, parse_guest_ready)
+from report import report  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "linux-guest")
 KERNEL = os.path.join(OUT, "bzImage")
@@ -26,11 +27,6 @@ SMP, MEM_MIB = 2, 512
 CPU_MIB, MEMTEST_MIB = 32, 64
 # busybox ash follows its prompt with a cursor-position query (ESC [6n).
 PROMPT = r"muxguest# "
-
-
-def report(name, why):
-    print(f"PASS {name}" if why is None else f"FAIL {name}: {why}", flush=True)
-    return why is None
 
 
 def build():
@@ -105,7 +101,7 @@ def interactive_boot():
         lost = None
         for name, step in steps:
             if lost:
-                print(f"SKIP {name}: not reached, {lost}")
+                report(name, skip=f"not reached, {lost}")
                 continue
             try:
                 report(name, step(vm))

@@ -31,11 +31,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from dom0_platform import IMAGES, Platform, Stop, build, domain_name, want  # noqa: E402
 from qemu import QemuError  # noqa: E402
-
-
-def report(name, problems):
-    print(f"FAIL {name}: {'; '.join(problems)}" if problems else f"PASS {name}", flush=True)
-    return not problems
+from report import report  # noqa: E402
 
 
 def domains(p):

@@ -1,7 +1,7 @@
 /*
  * lifecycle.c - the calls that make and end domains: DOMAIN_CREATE,
- * DOMAIN_DESTROY, DOMAIN_PAUSE, DOMAIN_UNPAUSE (domain/domain.c does the
- * work; this file checks and translates).
+ * DOMAIN_DESTROY, DOMAIN_PAUSE, DOMAIN_UNPAUSE (domain/domain.c and
+ * domain/domain_stop.c do the work; this file checks and translates).
  *
  * DOMAIN_CREATE checks everything it can before it builds anything
  * (arguments, images, the name, the reservation against admission

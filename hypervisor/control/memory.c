@@ -10,7 +10,7 @@
  * MEM_MAP maps populated pages of a customer into dom0's window, 4 KiB
  * leaves marked not owned, so dom0's tables never free them; they stay
  * the customer's. While any are mapped the customer's own stop actions
- * keep it (domain.c), and destroying it removes the mappings first
+ * keep it (domain_stop.c), and destroying it removes the mappings first
  * (ctl_mem_domain_gone), so a page is never freed while dom0 maps it.
  * Removing a mapping is followed by npt_flush_domain(dom0) (svm_tlb.c,
  * the same shoot-down the balloon uses): it returns once no vCPU of dom0

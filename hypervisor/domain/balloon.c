@@ -145,9 +145,53 @@ static void check_reached(struct balloon *b)
 		 page_free_count() * 4);
 }
 
-static int op_inflate(void *ctx, const uint32_t *pfns, unsigned n)
+/* Inflate of RAM page idx: it becomes ballooned; a populated page is
+ * unmapped and queued for the pool, unless dom0 maps it. */
+static void inflate_page(struct balloon *b, uint64_t idx)
 {
-	struct balloon *b = ctx;
+	if (test_bit(b, idx)) {
+		b->ignored++;
+	} else if (dom0_maps(b, idx)) {
+		return;                        /* stays populated */
+	} else if (take_page(b, idx)) {
+		set_bit(b, idx, true);
+		b->ballooned++;
+		b->inflated++;
+	} else if (npt_translate(&b->dom->npt, index_gpa(b, idx)) == NPT_NONE) {
+		set_bit(b, idx, true);         /* was dropped */
+		b->dropped--;
+		b->ballooned++;
+		b->inflated++;
+	}
+	/* else: no page to split the mapping; it stays populated. */
+}
+
+/* Deflate of RAM page idx: a ballooned page is mapped again to a fresh
+ * zeroed page, or left unpopulated (dropped) if the pool has none. */
+static void deflate_page(struct balloon *b, uint64_t idx)
+{
+	if (!test_bit(b, idx)) {
+		b->ignored++;
+		return;
+	}
+	set_bit(b, idx, false);
+	b->ballooned--;
+	b->deflated++;
+	if (npt_map_page(&b->dom->npt, index_gpa(b, idx)) != 0)
+		b->dropped++;                  /* no free page now: on touch */
+}
+
+/*
+ * Applies page_op to the RAM page of each of the n PFNs in order, under
+ * mem_lock, then frees the host pages it unmapped (after the TLB
+ * shoot-down) and logs a target reached. A PFN outside the domain's RAM
+ * ends the walk there: the PFNs before it keep their effect, the domain
+ * is crashed with a reason naming `what` and the PFN, and the result is
+ * -EINVAL; otherwise 0.
+ */
+static int walk_pfns(struct balloon *b, const uint32_t *pfns, unsigned n,
+		     void (*page_op)(struct balloon *b, uint64_t idx), const char *what)
+{
 	struct domain *d = b->dom;
 	int64_t bad = -1;
 	uint64_t f = spin_lock_irqsave(&d->mem_lock);
@@ -155,65 +199,29 @@ static int op_inflate(void *ctx, const uint32_t *pfns, unsigned n)
 	for (unsigned i = 0; i < n && bad < 0; i++) {
 		int64_t idx = page_index(b, (uint64_t)pfns[i] * PAGE_BYTES);
 
-		if (idx < 0) {
+		if (idx < 0)
 			bad = i;
-		} else if (test_bit(b, (uint64_t)idx)) {
-			b->ignored++;
-		} else if (dom0_maps(b, (uint64_t)idx)) {
-			continue;                  /* stays populated */
-		} else if (take_page(b, (uint64_t)idx)) {
-			set_bit(b, (uint64_t)idx, true);
-			b->ballooned++;
-			b->inflated++;
-		} else if (npt_translate(&d->npt, index_gpa(b, (uint64_t)idx)) == NPT_NONE) {
-			set_bit(b, (uint64_t)idx, true);   /* was dropped */
-			b->dropped--;
-			b->ballooned++;
-			b->inflated++;
-		}
-		/* else: no page to split the mapping; it stays populated. */
+		else
+			page_op(b, (uint64_t)idx);
 	}
-	flush_pending(b);
+	flush_pending(b);                  /* nothing queued by a deflate */
 	check_reached(b);
 	spin_unlock_irqrestore(&d->mem_lock, f);
 	if (bad >= 0) {
-		domain_crash(d, "balloon inflate of PFN %#x outside its RAM", pfns[bad]);
+		domain_crash(d, "balloon %s of PFN %#x outside its RAM", what, pfns[bad]);
 		return -EINVAL;
 	}
 	return 0;
 }
 
+static int op_inflate(void *ctx, const uint32_t *pfns, unsigned n)
+{
+	return walk_pfns(ctx, pfns, n, inflate_page, "inflate");
+}
+
 static int op_deflate(void *ctx, const uint32_t *pfns, unsigned n)
 {
-	struct balloon *b = ctx;
-	struct domain *d = b->dom;
-	int64_t bad = -1;
-	uint64_t f = spin_lock_irqsave(&d->mem_lock);
-
-	for (unsigned i = 0; i < n && bad < 0; i++) {
-		int64_t idx = page_index(b, (uint64_t)pfns[i] * PAGE_BYTES);
-
-		if (idx < 0) {
-			bad = i;
-			continue;
-		}
-		if (!test_bit(b, (uint64_t)idx)) {
-			b->ignored++;
-			continue;
-		}
-		set_bit(b, (uint64_t)idx, false);
-		b->ballooned--;
-		b->deflated++;
-		if (npt_map_page(&d->npt, index_gpa(b, (uint64_t)idx)) != 0)
-			b->dropped++;              /* no free page now: on touch */
-	}
-	check_reached(b);
-	spin_unlock_irqrestore(&d->mem_lock, f);
-	if (bad >= 0) {
-		domain_crash(d, "balloon deflate of PFN %#x outside its RAM", pfns[bad]);
-		return -EINVAL;
-	}
-	return 0;
+	return walk_pfns(ctx, pfns, n, deflate_page, "deflate");
 }
 
 static int op_report(void *ctx, uint64_t gpa, uint64_t len)

@@ -21,6 +21,10 @@ int dom_console_init(struct domain *d)
 	d->console_pa = pa;
 	d->console_lock = (struct spinlock)SPINLOCK_INIT;
 	seq_ring_init(&d->console, phys_to_virt(pa), 1, DOM_CONSOLE_RING_SIZE, 0);
+	token_bucket_init(&d->console_rate, DOM_CONSOLE_HC_RATE, DOM_CONSOLE_HC_BURST,
+			  time_now_ns());
+	d->console_dropped = 0;
+	d->console_limited = false;
 	return 0;
 }
 
@@ -95,4 +99,28 @@ void dom_console_flush_stale(struct domain *d, struct dom_console_line *l)
 void dom_console_write(struct vcpu *v, const char *buf, size_t n)
 {
 	dom_console_feed(v->dom, &v->console, buf, n);
+}
+
+size_t dom_console_hc_admit(struct domain *d, size_t want)
+{
+	uint64_t now = time_now_ns();
+	uint64_t f = spin_lock_irqsave(&d->console_lock);
+
+	/* Quiet long enough to fill the bucket: a new flood is logged again
+	 * (so at most one line every BURST / RATE seconds). */
+	if (token_bucket_level(&d->console_rate, now) == DOM_CONSOLE_HC_BURST)
+		d->console_limited = false;
+	size_t n = (size_t)token_bucket_take(&d->console_rate, want, now);
+	bool first = n < want && !d->console_limited;
+	if (n < want) {
+		d->console_limited = true;
+		d->console_dropped += want - n;
+	}
+	uint64_t dropped = d->console_dropped;
+	spin_unlock_irqrestore(&d->console_lock, f);
+	if (first)
+		log_warn("domain d%u '%s': console hypercall above %u bytes/s: dropping the "
+			 "excess (%lu bytes so far)", d->id, d->cfg.name, DOM_CONSOLE_HC_RATE,
+			 dropped);
+	return n;
 }

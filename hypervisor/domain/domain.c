@@ -1,10 +1,12 @@
 /*
- * domain.c - domain objects and their life cycle (see hv/domain.h).
+ * domain.c - domain objects and their life cycle (see hv/domain.h): the
+ * domain table, creation, start, teardown, and what reads them.
  *
  * Creation builds everything before the domain becomes visible, through
  * one goto chain that undoes what was done, so a failed creation leaves
- * nothing behind. Stopping parks the vCPUs first (vcpu.c, schedule.c);
- * the last vCPU to park runs the stop's action here (destroy, restart).
+ * nothing behind. Stopping (pause, power-off, crash, reboot, destroy)
+ * parks the vCPUs first; that machinery is domain_stop.c, which calls
+ * domain_teardown() here once every vCPU is parked.
  *
  * Locking: the life-cycle lock is held while a domain is destroyed or
  * rebuilt, and by every control call, which therefore never sees a
@@ -14,9 +16,9 @@
  * vCPU parked and left its pCPU, so no other pCPU touches the domain's
  * objects any more.
  */
-#include <stdarg.h>
 #include <muxvisor/control.h>
 #include "hv/domain.h"
+#include "domain_internal.h"
 #include "hv/control.h"
 #include "hv/dom_console.h"
 #include "hv/image.h"
@@ -40,7 +42,7 @@
 _Static_assert(sizeof(struct domain) <= 4096, "a domain fits a page");
 _Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU fits a page");
 
-static struct spinlock domain_lock = SPINLOCK_INIT;
+struct spinlock domain_lock = SPINLOCK_INIT;
 static struct domain *domains[DOMAIN_MAX_DOMAINS];   /* domain_lock */
 static uint32_t next_domain_id = 1;           /* domain_lock; 0 is dom0's */
 
@@ -158,11 +160,6 @@ enum domain_state domain_get_state(struct domain *d, char *reason, size_t size)
 	fmt_snprintf(reason, size, "%s", d->reason);
 	spin_unlock_irqrestore(&domain_lock, f);
 	return state;
-}
-
-bool domain_is_stopping(struct domain *d)
-{
-	return __atomic_load_n(&d->stopping, __ATOMIC_ACQUIRE);
 }
 
 static int check_config(const struct domain_config *cfg)
@@ -396,174 +393,6 @@ int domain_start(struct domain *d)
 	return 0;
 }
 
-/* Parks every vCPU that is not running; kicks the pCPUs of those that
- * are. Returns true if all are parked now. */
-/* Whether the caller finishes d's stop: every vCPU is parked and nobody
- * claimed it yet (sched lock held). */
-static bool claim_finish(struct domain *d)
-{
-	if (d->nr_parked != d->cfg.nr_vcpus || d->stop_claimed)
-		return false;
-	d->stop_claimed = true;
-	return true;
-}
-
-static bool park_vcpus(struct domain *d)
-{
-	uint64_t f = sched_lock_irqsave();
-	uint64_t kick = 0;
-
-	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-		if (v->parked)
-			continue;
-		if (v->sched.state == SCHED_RUNNING) {
-			kick |= 1ull << v->sched.pcpu;
-			continue;
-		}
-		sched_vcpu_block(schedule_state(), &v->sched, schedule_now());
-		v->parked = true;
-		d->nr_parked++;
-	}
-	bool all = claim_finish(d);
-	uint64_t kicks = sched_take_kicks(schedule_state()) | kick;
-	sched_unlock_irqrestore(f);
-	schedule_send_kicks(kicks);
-	return all;
-}
-
-static void finish_stop(struct domain *d);
-
-/* Starts stopping d; ev is the event (MUXV_EV_*) to post, 0 for none. */
-static void stop_va(struct domain *d, enum domain_state state,
-		    enum domain_stop_action action, uint32_t ev, const char *fmt, va_list ap)
-{
-	uint64_t f = spin_lock_irqsave(&domain_lock);
-
-	if (d->stopping || d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED ||
-	    (state == DOMAIN_PAUSED && d->state != DOMAIN_RUNNING)) {
-		spin_unlock_irqrestore(&domain_lock, f);
-		return;
-	}
-	fmt_vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
-	d->action = action;
-	__atomic_store_n(&d->stopping, true, __ATOMIC_RELEASE);
-	__atomic_store_n(&d->state, state, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&domain_lock, f);
-	/* A crash that restarts (on_crash=restart) still says it crashed. */
-	log_info("domain d%u '%s': %s: %s", d->id, d->cfg.name,
-		 action != DOMAIN_STOP_RESTART ? domain_state_name(state) :
-		 state == DOMAIN_CRASHED ? "crashed, restarting" : "rebooting",
-		 d->reason);
-	if (ev)
-		control_event(d->id, ev, "%s", d->reason);
-	if (park_vcpus(d))
-		finish_stop(d);
-}
-
-static void stop_ev(struct domain *d, enum domain_state state,
-		    enum domain_stop_action action, uint32_t ev, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void stop_ev(struct domain *d, enum domain_state state,
-		    enum domain_stop_action action, uint32_t ev, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	stop_va(d, state, action, ev, fmt, ap);
-	va_end(ap);
-}
-
-void domain_stop(struct domain *d, enum domain_state state,
-		 enum domain_stop_action action, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	stop_va(d, state, action, state == DOMAIN_PAUSED ? MUXV_EV_PAUSED :
-		state == DOMAIN_CRASHED ? MUXV_EV_CRASHED : MUXV_EV_POWEROFF, fmt, ap);
-	va_end(ap);
-}
-
-void domain_crash(struct domain *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	stop_va(d, DOMAIN_CRASHED, d->cfg.on_crash, MUXV_EV_CRASHED, fmt, ap);
-	va_end(ap);
-}
-
-void domain_poweroff(struct domain *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	stop_va(d, DOMAIN_SHUTDOWN, d->cfg.on_poweroff, MUXV_EV_POWEROFF, fmt, ap);
-	va_end(ap);
-}
-
-void domain_reboot(struct domain *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	/* A configuration that does not say (on_reboot left 0) restarts, as
-	 * every domain did before on_reboot existed. */
-	enum domain_stop_action action = d->cfg.on_reboot == DOMAIN_STOP_NONE ?
-					 DOMAIN_STOP_RESTART : d->cfg.on_reboot;
-	va_start(ap, fmt);
-	stop_va(d, DOMAIN_SHUTDOWN, action, MUXV_EV_REBOOTED, fmt, ap);
-	va_end(ap);
-}
-
-int domain_pause(struct domain *d)
-{
-	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_RUNNING)
-		return -EBUSY;
-	domain_stop(d, DOMAIN_PAUSED, DOMAIN_STOP_NONE, "paused");
-	return 0;
-}
-
-int domain_unpause(struct domain *d)
-{
-	uint64_t f = spin_lock_irqsave(&domain_lock);
-
-	if (d->state != DOMAIN_PAUSED || d->stopping) {
-		spin_unlock_irqrestore(&domain_lock, f);
-		return -EBUSY;
-	}
-	__atomic_store_n(&d->state, DOMAIN_RUNNING, __ATOMIC_RELEASE);
-	log_info("domain d%u '%s': running (unpaused)", d->id, d->cfg.name);
-	control_event(d->id, MUXV_EV_UNPAUSED, "%s", "");
-	uint64_t sf = sched_lock_irqsave();
-	for (unsigned i = 0; i < d->cfg.nr_vcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-		v->parked = false;
-		if (!v->halted || vcpu_has_wakeup(v))
-			schedule_wake_locked(v);
-	}
-	d->nr_parked = 0;
-	d->stop_claimed = false;
-	uint64_t kicks = sched_take_kicks(schedule_state());
-	sched_unlock_irqrestore(sf);
-	spin_unlock_irqrestore(&domain_lock, f);
-	schedule_send_kicks(kicks);
-	return 0;
-}
-
-void domain_vcpu_parked(struct vcpu *v)
-{
-	struct domain *d = v->dom;
-	uint64_t f = sched_lock_irqsave();
-	d->nr_parked++;
-	bool all = claim_finish(d);
-
-	sched_unlock_irqrestore(f);
-	if (all)
-		finish_stop(d);
-}
-
 /*
  * A vCPU counts as parked once the scheduler no longer runs it, but the
  * pCPU that ran it may still be leaving it (saving its state after a
@@ -581,7 +410,7 @@ static void wait_vcpus_left(struct domain *d)
 	}
 }
 
-static void destroy(struct domain *d)
+void domain_teardown(struct domain *d)
 {
 	uint32_t id = d->id;
 	char name[DOMAIN_NAME_MAX + 1];
@@ -594,22 +423,6 @@ static void destroy(struct domain *d)
 	log_info("domain d%u '%s': destroyed, %lu pages returned, %lu pages free",
 		 id, name, pages, page_free_count());
 	control_event(id, MUXV_EV_DESTROYED, "%s", "");
-}
-
-void domain_destroy(struct domain *d, const char *why)
-{
-	uint64_t f = spin_lock_irqsave(&domain_lock);
-	bool parked = !d->stopping && d->state != DOMAIN_RUNNING;
-
-	d->dying = true;
-	if (d->stopping)           /* parking already: destroy when done */
-		d->action = DOMAIN_STOP_DESTROY;
-	spin_unlock_irqrestore(&domain_lock, f);
-	log_info("domain d%u '%s': destroying: %s", d->id, d->cfg.name, why);
-	if (parked)                /* created, paused, shut down, crashed */
-		destroy(d);
-	else                       /* a no-op if it began stopping since */
-		stop_ev(d, DOMAIN_SHUTDOWN, DOMAIN_STOP_DESTROY, 0, "%s", why);
 }
 
 int domain_set_sched(struct domain *d, const struct sched_params *p)
@@ -625,46 +438,6 @@ int domain_set_sched(struct domain *d, const struct sched_params *p)
 	spin_unlock_irqrestore(&domain_lock, f);
 	schedule_send_kicks(kicks);
 	return err;
-}
-
-/* Runs the stop's action once every vCPU is parked (no lock held but
- * possibly the life-cycle lock). */
-static void finish_stop(struct domain *d)
-{
-	domain_lifecycle_lock();
-	uint64_t f = spin_lock_irqsave(&domain_lock);
-	/* A domain dom0 destroyed while it stopped for another reason. */
-	enum domain_stop_action action = d->dying ? DOMAIN_STOP_DESTROY : d->action;
-	/* Pages dom0 maps are not freed under it: dom0 destroys the domain
-	 * when it is done with them. */
-	if (!d->dying && d->mapped_pages &&
-	    (action == DOMAIN_STOP_DESTROY || action == DOMAIN_STOP_RESTART))
-		action = DOMAIN_STOP_KEEP;
-
-	__atomic_store_n(&d->stopping, false, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&domain_lock, f);
-	/* The machine follows a Linux dom0 (dom0.c); a privileged test
-	 * kernel (ctlprobe) stops like any other domain. */
-	if (d->cfg.privileged && d->cfg.kind == DOMAIN_LINUX && action != DOMAIN_STOP_NONE)
-		dom0_stopped(d);
-	if (action == DOMAIN_STOP_DESTROY) {
-		destroy(d);
-	} else if (action == DOMAIN_STOP_RESTART) {
-		struct domain_config cfg = d->cfg;
-		int err;
-		cfg.boot_count++;
-		image_get(cfg.kernel);  /* the images outlive the old domain */
-		if (cfg.initrd)
-			image_get(cfg.initrd);
-		destroy(d);
-		struct domain *nd = domain_create(&cfg, &err);
-		if (nd)
-			domain_start(nd);
-		image_put(cfg.kernel);
-		if (cfg.initrd)
-			image_put(cfg.initrd);
-	}
-	domain_lifecycle_unlock();
 }
 
 int domain_set_counter(struct domain *d, const char *name, uint64_t value)
@@ -689,7 +462,6 @@ int domain_set_counter(struct domain *d, const char *name, uint64_t value)
 	spin_unlock_irqrestore(&domain_lock, f);
 	return c ? 0 : -ENOSPC;
 }
-
 
 static void dump_vcpu(const struct vcpu *v)
 {

@@ -37,8 +37,11 @@ static enum virt_action hc_console_write(struct vcpu *v, const uint64_t arg[4], 
 	} else if (guest_read(v->dom, arg[0], buf, len)) {
 		*ret = -EFAULT;
 	} else {
-		dom_console_write(v, buf, len);
-		*ret = (int64_t)len;
+		/* Over the domain's rate: what fits is written, the rest
+		 * dropped; nothing fits: -EAGAIN. */
+		size_t n = dom_console_hc_admit(v->dom, len);
+		dom_console_write(v, buf, n);
+		*ret = n == len ? (int64_t)len : n ? (int64_t)n : -EAGAIN;
 	}
 	return VIRT_CONTINUE;
 }

@@ -8,6 +8,7 @@
  *                     random sequence can be replayed from its seed
  *   test_phys_*()     a malloc'd arena standing in for physical memory, for
  *                     modules that reach "physical" pages through to_virt
+ *   test_read_file()  a whole file (fixtures, tool output) in memory
  *
  * Everything is static inline so that a test including this header but
  * using only part of it builds under -Werror.
@@ -111,6 +112,37 @@ static inline void *test_phys_to_virt(uint64_t pa)
 		abort();
 	}
 	return ph->mem + pa;
+}
+
+/* The whole file at path in a malloc'd buffer, a NUL byte after its
+ * bytes (so text reads as a string), their number in *len (if len is not
+ * NULL). NULL if it cannot be opened or read whole. */
+static inline char *test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	long n;
+
+	if (len)
+		*len = 0;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	if (n >= 0)
+		p = malloc((size_t)n + 1);
+	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	if (p) {
+		p[n] = '\0';
+		if (len)
+			*len = (size_t)n;
+	}
+	return p;
 }
 
 #endif

@@ -22,55 +22,17 @@
 #include "../devices/virtio_balloon.c"
 #include "../domain/balloon.c"
 
-#define ARENA  (96ull << 20)
+#define TEST_POOL_ARENA (96ull << 20)
+#include "test_page_pool.h"
+
 #define MIB    (1ull << 20)
 #define GIB    (1ull << 30)
 
-static struct page_pool pool;
-static uint8_t frame_state[ARENA >> 12];
 static struct domain dom;
 static struct virtio_balloon vb;
 static bool have_device;
 static unsigned flushes, crashes;
 static char crash_reason[160];
-
-void *phys_to_virt(uint64_t pa)
-{
-	return test_phys_to_virt(pa);
-}
-
-uint64_t page_alloc(unsigned order)
-{
-	return page_pool_alloc(&pool, order);
-}
-
-uint64_t page_alloc_zeroed(unsigned order)
-{
-	uint64_t pa = page_alloc(order);
-
-	if (pa)
-		memset(phys_to_virt(pa), 0, 4096ull << order);
-	return pa;
-}
-
-void page_free(uint64_t pa, unsigned order)
-{
-	if (page_pool_free(&pool, pa, order))
-		unit_failf("page_free(%#llx, %u) of a block not allocated",
-			   (unsigned long long)pa, order);
-}
-
-void page_split(uint64_t pa, unsigned order)
-{
-	if (page_pool_split(&pool, pa, order))
-		unit_failf("page_split(%#llx, %u) of a block not allocated",
-			   (unsigned long long)pa, order);
-}
-
-uint64_t page_free_count(void)
-{
-	return pool.free_frames;
-}
 
 void npt_flush_domain(struct domain *d)
 {
@@ -127,10 +89,8 @@ static uint64_t pool_start;
 static void setup(uint64_t low, uint64_t high, uint64_t target)
 {
 	tg_reset();
-	test_phys_init(ARENA);
-	page_pool_init(&pool, ARENA >> 12, frame_state, test_phys_to_virt);
-	page_pool_add_range(&pool, 0x100000, ARENA);
-	pool_start = pool.free_frames;
+	test_pool_setup();
+	pool_start = test_pool.free_frames;
 	memset(&dom, 0, sizeof(dom));
 	strcpy(dom.cfg.name, "t");
 	dom.cfg.mem_bytes = low + (high ? high - 4 * GIB : 0);
@@ -146,8 +106,8 @@ static void teardown(void)
 {
 	npt_destroy(&dom.npt);
 	balloon_domain_free(&dom);
-	if (pool.free_frames != pool_start)
-		unit_failf("%llu pages leaked", (unsigned long long)(pool_start - pool.free_frames));
+	if (test_pool.free_frames != pool_start)
+		unit_failf("%llu pages leaked", (unsigned long long)(pool_start - test_pool.free_frames));
 }
 
 /* The two invariants. */
@@ -161,10 +121,10 @@ static void check_exact(const char *when)
 		unit_failf("%s: populated %llu + ballooned %llu + dropped %llu != ram %llu", when,
 			   (unsigned long long)dom.npt.owned_pages, (unsigned long long)b->ballooned,
 			   (unsigned long long)b->dropped, (unsigned long long)b->ram_pages);
-	else if (pool.free_frames + dom.npt.owned_pages + dom.npt.table_pages + state_pages !=
+	else if (test_pool.free_frames + dom.npt.owned_pages + dom.npt.table_pages + state_pages !=
 		 pool_start)
 		unit_failf("%s: pool free %llu + populated + tables does not add up", when,
-			   (unsigned long long)pool.free_frames);
+			   (unsigned long long)test_pool.free_frames);
 }
 
 static int inflate(const uint32_t *pfns, unsigned n)
@@ -200,21 +160,21 @@ static void test_inflate_deflate(void)
 	memset(host(0x300000), 0x5a, 4096);
 	for (unsigned i = 0; i < 64; i++)
 		pfns[i] = 0x300 + i;                  /* inside a 2 MiB mapping */
-	uint64_t free0 = pool.free_frames;
+	uint64_t free0 = test_pool.free_frames;
 	UNIT_CHECK(inflate(pfns, 64) == 0);
 	UNIT_CHECK(flushes == 1 && dom.balloon->ballooned == 64);
 	UNIT_CHECK(host(0x300000) == NULL && host(0x33f000) == NULL && host(0x340000) != NULL);
 	/* 64 pages back, one table page spent on splitting the mapping. */
-	UNIT_CHECK(pool.free_frames == free0 + 64 - 1);
+	UNIT_CHECK(test_pool.free_frames == free0 + 64 - 1);
 	check_exact("inflate");
 	/* A duplicate changes nothing. */
 	UNIT_CHECK(inflate(pfns, 1) == 0);
 	UNIT_CHECK(dom.balloon->ballooned == 64 && dom.balloon->ignored == 1);
 	/* Deflate: a fresh zeroed page, taken from the pool at once. */
-	free0 = pool.free_frames;
+	free0 = test_pool.free_frames;
 	UNIT_CHECK(deflate(pfns, 1) == 0);
 	UNIT_CHECK(host(0x300000) && host(0x300000)[0] == 0 && host(0x300000)[4095] == 0);
-	UNIT_CHECK(pool.free_frames == free0 - 1 && dom.balloon->ballooned == 63);
+	UNIT_CHECK(test_pool.free_frames == free0 - 1 && dom.balloon->ballooned == 63);
 	/* A deflate of a page not in the balloon is ignored. */
 	UNIT_CHECK(deflate(pfns, 1) == 0 && dom.balloon->ignored == 2);
 	check_exact("deflate");
@@ -237,10 +197,10 @@ static void test_report(void)
 	unit_begin("balloon_free_page_report_drops_pages");
 	setup(32 * MIB, 0, 32 * MIB);
 	UNIT_CHECK(inflate(&pfn, 1) == 0);
-	uint64_t free0 = pool.free_frames;
+	uint64_t free0 = test_pool.free_frames;
 	UNIT_CHECK(report(0x400000, 0x200000) == 0);          /* holds the ballooned page */
 	UNIT_CHECK(dom.balloon->dropped == 511 && dom.balloon->reported == 511);
-	UNIT_CHECK(dom.balloon->ignored == 1 && pool.free_frames == free0 + 511);
+	UNIT_CHECK(dom.balloon->ignored == 1 && test_pool.free_frames == free0 + 511);
 	UNIT_CHECK(host(0x400000) == NULL && host(0x5ff000) == NULL && host(0x600000));
 	check_exact("report");
 	/* Reported twice: nothing more to drop. */
@@ -250,8 +210,8 @@ static void test_report(void)
 	UNIT_CHECK(dom.balloon->refaulted == 1 && dom.balloon->dropped == 510);
 	/* Inflating a dropped page moves it into the balloon; no page moves. */
 	pfn = 0x403;
-	free0 = pool.free_frames;
-	UNIT_CHECK(inflate(&pfn, 1) == 0 && pool.free_frames == free0);
+	free0 = test_pool.free_frames;
+	UNIT_CHECK(inflate(&pfn, 1) == 0 && test_pool.free_frames == free0);
 	UNIT_CHECK(dom.balloon->dropped == 509 && dom.balloon->ballooned == 2);
 	check_exact("after touches");
 	UNIT_CHECK(crashes == 0);
@@ -297,11 +257,11 @@ static void test_hostile(void)
 
 	unit_begin("balloon_hostile_requests");
 	setup(32 * MIB, 0, 32 * MIB);
-	uint64_t free0 = pool.free_frames;
+	uint64_t free0 = test_pool.free_frames;
 	UNIT_CHECK(inflate(pfns, 3) == -EINVAL && crashes == 1);
 	UNIT_CHECK(strstr(crash_reason, "0x7fffffff") != NULL);
 	UNIT_CHECK(dom.balloon->ballooned == 1 && host(0x11000) != NULL);  /* stopped there */
-	UNIT_CHECK(pool.free_frames == free0 + 1 - 1);      /* one page back, one split table */
+	UNIT_CHECK(test_pool.free_frames == free0 + 1 - 1);      /* one page back, one split table */
 	check_exact("bad inflate");
 	uint32_t outside = 32 * MIB / 4096;                  /* first page past RAM */
 	UNIT_CHECK(deflate(&outside, 1) == -EINVAL && crashes == 2);
@@ -336,10 +296,8 @@ static void test_preballooned_high_ram(void)
 	UNIT_CHECK(crashes == 0);
 	teardown();
 	/* Targets out of range are refused. */
-	test_phys_init(ARENA);
+	test_pool_setup();
 	memset(&dom, 0, sizeof(dom));
-	page_pool_init(&pool, ARENA >> 12, frame_state, test_phys_to_virt);
-	page_pool_add_range(&pool, 0x100000, ARENA);
 	UNIT_CHECK(npt_create(&dom.npt) == 0);
 	UNIT_CHECK(balloon_domain_init(&dom, 32 * MIB, 0, 8 * MIB) == -EINVAL);
 	UNIT_CHECK(balloon_domain_init(&dom, 32 * MIB, 0, 33 * MIB) == -EINVAL);

@@ -3,7 +3,7 @@
  * (mmio_emul.c) with hand-computed results: 16- and 32-bit code, partial
  * register writes, flags, string instructions across pages and over the
  * per-call bound, MOVS in both directions, and the errors. The same
- * instructions against the host processor: test_mmio_emul_native.c.
+ * instructions against the host processor: test_mmio_emul_native_*.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

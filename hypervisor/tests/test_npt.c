@@ -1,65 +1,16 @@
 /*
  * test_npt.c - host tests of the nested page table builder (arch/x86/npt.c
  * over pagetable.c), with the real buddy allocator on a fake physical
- * memory arena standing in for the hypervisor's page pool.
+ * memory arena standing in for the hypervisor's page pool
+ * (test_page_pool.h).
  */
 #include "hv_test_util.h"
 #include "../core/page_alloc.c"
 #include "../arch/x86/pagetable.c"
 #include "../arch/x86/npt.c"
 
-#define ARENA (64ull << 20)
-
-static struct page_pool pool;
-static uint8_t frame_state[ARENA >> 12];
-static bool fail_allocs_after_armed;
-static unsigned allocs_left;
-
-void *phys_to_virt(uint64_t pa)
-{
-	return test_phys_to_virt(pa);
-}
-
-uint64_t page_alloc(unsigned order)
-{
-	if (fail_allocs_after_armed) {
-		if (allocs_left == 0)
-			return 0;
-		allocs_left--;
-	}
-	return page_pool_alloc(&pool, order);
-}
-
-uint64_t page_alloc_zeroed(unsigned order)
-{
-	uint64_t pa = page_alloc(order);
-
-	if (pa)
-		memset(phys_to_virt(pa), 0, 4096ull << order);
-	return pa;
-}
-
-void page_free(uint64_t pa, unsigned order)
-{
-	if (page_pool_free(&pool, pa, order))
-		unit_failf("page_free(%#llx, %u) of a block not allocated",
-			   (unsigned long long)pa, order);
-}
-
-void page_split(uint64_t pa, unsigned order)
-{
-	if (page_pool_split(&pool, pa, order))
-		unit_failf("page_split(%#llx, %u) of a block not allocated",
-			   (unsigned long long)pa, order);
-}
-
-static void setup_pool(void)
-{
-	test_phys_init(ARENA);
-	page_pool_init(&pool, ARENA >> 12, frame_state, test_phys_to_virt);
-	page_pool_add_range(&pool, 0x100000, ARENA);
-	fail_allocs_after_armed = false;
-}
+#define TEST_POOL_ARENA (64ull << 20)
+#include "test_page_pool.h"
 
 struct leaf_census {
 	uint64_t large, small, not_owned, bad_flags;
@@ -99,8 +50,8 @@ static void test_aligned_ram_uses_large_pages(void)
 	struct npt n;
 
 	unit_begin("npt_aligned_ram_uses_2m_pages");
-	setup_pool();
-	uint64_t before = pool.free_frames;
+	test_pool_setup();
+	uint64_t before = test_pool.free_frames;
 	UNIT_CHECK(npt_create(&n) == 0);
 	UNIT_CHECK(npt_populate(&n, 0, 16ull << 20) == 0);
 	struct leaf_census c = count_leaves(&n);
@@ -118,9 +69,9 @@ static void test_aligned_ram_uses_large_pages(void)
 	}
 	UNIT_CHECK(npt_translate(&n, 16ull << 20) == NPT_NONE);
 	UNIT_CHECK(npt_translate(&n, 0xfee00000) == NPT_NONE);
-	uint64_t in_use = before - pool.free_frames;
+	uint64_t in_use = before - test_pool.free_frames;
 	uint64_t freed = npt_destroy(&n);
-	UNIT_CHECK(pool.free_frames == before);
+	UNIT_CHECK(test_pool.free_frames == before);
 	UNIT_CHECK(freed == in_use);
 	UNIT_CHECK(n.owned_pages == 0 && n.table_pages == 0);
 	unit_end();
@@ -131,8 +82,8 @@ static void test_unaligned_ram_uses_small_pages(void)
 	struct npt n;
 
 	unit_begin("npt_unaligned_range_uses_4k_pages");
-	setup_pool();
-	uint64_t before = pool.free_frames;
+	test_pool_setup();
+	uint64_t before = test_pool.free_frames;
 	UNIT_CHECK(npt_create(&n) == 0);
 	/* 4 KiB at 0x1000 .. 2 MiB boundary, then one 2 MiB page, then 12 KiB. */
 	UNIT_CHECK(npt_populate(&n, 0x1000, 0x200000 - 0x1000 + 0x200000 + 0x3000) == 0);
@@ -143,7 +94,7 @@ static void test_unaligned_ram_uses_small_pages(void)
 	UNIT_CHECK(npt_translate(&n, 0x1000) != NPT_NONE);
 	UNIT_CHECK(npt_translate(&n, 0x403000) == NPT_NONE);
 	npt_destroy(&n);
-	UNIT_CHECK(pool.free_frames == before);
+	UNIT_CHECK(test_pool.free_frames == before);
 	unit_end();
 }
 
@@ -152,15 +103,15 @@ static void test_misaligned_rejected(void)
 	struct npt n;
 
 	unit_begin("npt_misaligned_rejected");
-	setup_pool();
-	uint64_t before = pool.free_frames;
+	test_pool_setup();
+	uint64_t before = test_pool.free_frames;
 	UNIT_CHECK(npt_create(&n) == 0);
 	UNIT_CHECK(npt_populate(&n, 0x800, 0x1000) == -EINVAL);
 	UNIT_CHECK(npt_populate(&n, 0, 0x1800) == -EINVAL);
 	UNIT_CHECK(npt_populate(&n, UINT64_MAX - 0xfff, 0x2000) == -EINVAL);
 	UNIT_CHECK(n.owned_pages == 0);
 	npt_destroy(&n);
-	UNIT_CHECK(pool.free_frames == before);
+	UNIT_CHECK(test_pool.free_frames == before);
 	unit_end();
 }
 
@@ -168,26 +119,26 @@ static void test_misaligned_rejected(void)
 static void test_fragmented_pool_falls_back(void)
 {
 	struct npt n;
-	static uint64_t held[ARENA >> 12];
+	static uint64_t held[TEST_POOL_ARENA >> 12];
 	unsigned nheld = 0;
 
 	unit_begin("npt_fragmented_pool_falls_back_to_4k");
-	setup_pool();
-	uint64_t before = pool.free_frames;
+	test_pool_setup();
+	uint64_t before = test_pool.free_frames;
 	/* Take every page, give back every other one: no order >= 1 left. */
 	uint64_t pa;
-	while ((pa = page_pool_alloc(&pool, 0)))
+	while ((pa = page_pool_alloc(&test_pool, 0)))
 		held[nheld++] = pa;
 	for (unsigned i = 0; i < nheld; i += 2)
-		page_pool_free(&pool, held[i], 0);
+		page_pool_free(&test_pool, held[i], 0);
 	UNIT_CHECK(npt_create(&n) == 0);
 	UNIT_CHECK(npt_populate(&n, 0, 4ull << 20) == 0);
 	struct leaf_census c = count_leaves(&n);
 	UNIT_CHECK(c.large == 0 && c.small == 1024);
 	npt_destroy(&n);
 	for (unsigned i = 1; i < nheld; i += 2)
-		page_pool_free(&pool, held[i], 0);
-	UNIT_CHECK(pool.free_frames == before);
+		page_pool_free(&test_pool, held[i], 0);
+	UNIT_CHECK(test_pool.free_frames == before);
 	unit_end();
 }
 
@@ -198,16 +149,15 @@ static void test_out_of_memory_then_destroy(void)
 	struct npt n;
 
 	unit_begin("npt_out_of_memory_then_destroy_frees_all");
-	setup_pool();
-	uint64_t before = pool.free_frames;
+	test_pool_setup();
+	uint64_t before = test_pool.free_frames;
 	UNIT_CHECK(npt_create(&n) == 0);
-	fail_allocs_after_armed = true;
-	allocs_left = 7;
+	test_pool_fail_after(7);
 	UNIT_CHECK(npt_populate(&n, 0, 32ull << 20) == -ENOMEM);
-	fail_allocs_after_armed = false;
+	test_pool_fail_never();
 	UNIT_CHECK(n.owned_pages > 0 && n.owned_pages < (32ull << 20) >> 12);
 	npt_destroy(&n);
-	UNIT_CHECK(pool.free_frames == before);
+	UNIT_CHECK(test_pool.free_frames == before);
 	unit_end();
 }
 
@@ -217,7 +167,7 @@ static void test_two_domains_disjoint(void)
 	struct npt a, b;
 
 	unit_begin("npt_two_domains_disjoint");
-	setup_pool();
+	test_pool_setup();
 	UNIT_CHECK(npt_create(&a) == 0 && npt_create(&b) == 0);
 	UNIT_CHECK(npt_populate(&a, 0, 8ull << 20) == 0);
 	UNIT_CHECK(npt_populate(&b, 0, 8ull << 20) == 0);
@@ -241,8 +191,8 @@ static void test_balloon_unmap_map(void)
 	uint64_t hpa, hpa2, next_before;
 
 	unit_begin("npt_balloon_unmap_and_map_page");
-	setup_pool();
-	uint64_t before = pool.free_frames;
+	test_pool_setup();
+	uint64_t before = test_pool.free_frames;
 	UNIT_CHECK(npt_create(&n) == 0);
 	UNIT_CHECK(npt_populate(&n, 0, 4ull << 20) == 0);
 	UNIT_CHECK(count_leaves(&n).large == 2);
@@ -256,9 +206,9 @@ static void test_balloon_unmap_map(void)
 	UNIT_CHECK(c.large == 1 && c.small == 511 && c.not_owned == 0);
 	UNIT_CHECK(npt_unmap_page(&n, 0x201000, &hpa2) == -ENOENT);
 	UNIT_CHECK(npt_unmap_page(&n, 0x800000, &hpa2) == -ENOENT);
-	uint64_t free_mid = pool.free_frames;
+	uint64_t free_mid = test_pool.free_frames;
 	page_free(hpa, 0);                       /* one page of the 2 MiB block */
-	UNIT_CHECK(pool.free_frames == free_mid + 1);
+	UNIT_CHECK(test_pool.free_frames == free_mid + 1);
 	UNIT_CHECK(npt_map_page(&n, 0x201000) == 0);
 	UNIT_CHECK(npt_map_page(&n, 0x201000) == -EEXIST);
 	uint8_t *p = phys_to_virt(npt_translate(&n, 0x201000));
@@ -266,13 +216,12 @@ static void test_balloon_unmap_map(void)
 	UNIT_CHECK(n.owned_pages == 1024);
 	/* A page of the other, still large, mapping; then an allocation
 	 * failure for the split changes nothing. */
-	fail_allocs_after_armed = true;
-	allocs_left = 0;
+	test_pool_fail_after(0);
 	UNIT_CHECK(npt_unmap_page(&n, 0x1ff000, &hpa2) == -ENOMEM);
-	fail_allocs_after_armed = false;
+	test_pool_fail_never();
 	UNIT_CHECK(npt_translate(&n, 0x1ff000) != NPT_NONE && count_leaves(&n).large == 1);
 	npt_destroy(&n);
-	UNIT_CHECK(pool.free_frames == before);
+	UNIT_CHECK(test_pool.free_frames == before);
 	unit_end();
 }
 

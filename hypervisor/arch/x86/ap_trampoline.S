@@ -8,6 +8,14 @@
  * hypervisor's page tables, and jumps to the given 64-bit entry with the
  * given argument and stack. APs are started one at a time, so one
  * parameter block suffices.
+ *
+ * First of all, in real mode, the AP claims the block: a locked
+ * compare-and-exchange of its state from AP_PARAMS_OPEN to
+ * AP_PARAMS_TAKEN. If the state is anything else (the boot CPU gave up
+ * waiting, or has not opened the block, or another AP took it), the AP
+ * parks itself here (cli; hlt) without touching anything: a late AP never
+ * runs on a stack and per-CPU area the boot CPU treats as offline (see
+ * smp.c for the invariant).
  */
 #include "x86/layout.h"
 
@@ -22,6 +30,10 @@ ap_trampoline_start:
 	cld
 	xorw %ax, %ax
 	movw %ax, %ds
+	movl $AP_PARAMS_TAKEN, %ecx
+	movl $AP_PARAMS_OPEN, %eax
+	lock cmpxchgl %ecx, T(param_state)
+	jne park
 	lgdtl T(tramp_gdt_desc)
 	movl %cr0, %eax
 	orl $1, %eax                    /* PE */
@@ -56,6 +68,12 @@ tramp64:
 	xorl %ebp, %ebp
 	jmpq *%rax
 
+	.code16
+park:                           /* not ours to run: stay halted */
+	cli
+	hlt
+	jmp park
+
 	.balign 8
 tramp_gdt:
 	.quad 0
@@ -74,4 +92,6 @@ param_efer:  .quad 0
 param_stack: .quad 0
 param_entry: .quad 0
 param_arg:   .quad 0
+param_state: .long AP_PARAMS_CLOSED
+	     .long 0
 ap_trampoline_end:

@@ -169,9 +169,14 @@ void lapic_send_nmi_all_but_self(void)
 }
 
 /* INIT-SIPI-SIPI with the delays of the MP start-up protocol. */
-void lapic_start_ap(uint32_t apic_id, uint32_t trampoline_pa)
+void lapic_send_init(uint32_t apic_id)
 {
 	apic_write_icr(apic_id, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
+}
+
+void lapic_start_ap(uint32_t apic_id, uint32_t trampoline_pa)
+{
+	lapic_send_init(apic_id);
 	time_delay_us(10000);
 	for (int i = 0; i < 2; i++) {
 		apic_write_icr(apic_id, ICR_STARTUP | (trampoline_pa >> 12));

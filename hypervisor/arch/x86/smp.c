@@ -6,7 +6,22 @@
  * INIT-SIPI-SIPI, and waits for the AP to report through boot_status:
  *   0  not started            1  running in C, setting itself up
  *   2  ready (SVM on)        -1  failed (it logged why and halted)
- * An AP that never answers is left alone and not counted.
+ * An AP that never answers is cancelled and not counted.
+ *
+ * Invariant: a CPU runs ap_entry() on a per-CPU area only while the boot
+ * CPU waits for that area's AP, so every area run on is counted (or
+ * reported failed). The parameter block's state word enforces it: the
+ * boot CPU opens the block (AP_PARAMS_OPEN) before the STARTUP IPIs; the
+ * AP's trampoline takes it (OPEN -> TAKEN, lock cmpxchg) before anything
+ * else, or parks itself (cli; hlt) if it is not open. When its time is up
+ * the boot CPU closes the block the same way (OPEN -> CLOSED); whichever
+ * exchange comes first wins. An AP that lost is also sent INIT, so it
+ * cannot start later, when the trampoline's page (low RAM) may belong to
+ * dom0. An AP that took the block after the timeout is waited for: it
+ * runs our code and reports within bounded time. A late AP of an earlier
+ * attempt that takes the block opened for the next CPU runs on that
+ * CPU's area and is counted in its place (smp_init_this_cpu() records
+ * its own APIC ID); the CPU the block was meant for then parks.
  */
 #include "x86/smp.h"
 #include "x86/percpu.h"
@@ -28,13 +43,17 @@
 
 #define AP_START_TIMEOUT_NS 10000000000ull  /* TCG on a loaded host: 2 s was too short */
 
+/* The trampoline's parameter block (ap_trampoline.S, param_*). */
 struct ap_params {
 	uint64_t cr3;
 	uint64_t efer;
 	uint64_t stack;
 	uint64_t entry;
 	uint64_t arg;
+	uint32_t state;          /* AP_PARAMS_*: lock cmpxchg on both sides */
+	uint32_t reserved;
 };
+_Static_assert(offsetof(struct ap_params, state) == 40, "param_state in ap_trampoline.S");
 
 extern const char ap_trampoline_start[], ap_trampoline_end[], ap_trampoline_params[];
 extern char boot_stack_top[];
@@ -166,6 +185,19 @@ static __attribute__((noreturn)) void ap_entry(struct percpu *p)
 	schedule_loop();
 }
 
+/* Waits until p's AP reported ready (2) or failed (-1), or until the
+ * deadline (time_now_ns()); returns whether it reported. */
+static bool wait_ap_status(struct percpu *p, uint64_t deadline)
+{
+	while (time_now_ns() < deadline) {
+		int st = __atomic_load_n(&p->boot_status, __ATOMIC_ACQUIRE);
+		if (st == 2 || st == -1)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
 /* Starts one AP; returns true when it reported ready. */
 static bool start_ap(struct percpu *p, uint32_t apic_id)
 {
@@ -182,20 +214,24 @@ static bool start_ap(struct percpu *p, uint32_t apic_id)
 	params->stack = p->stack_top;
 	params->entry = (uint64_t)ap_entry;
 	params->arg = (uint64_t)p;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* Open last: the parameters are complete before any AP can take them. */
+	__atomic_store_n(&params->state, AP_PARAMS_OPEN, __ATOMIC_SEQ_CST);
 
 	lapic_start_ap(apic_id, AP_TRAMPOLINE_PHYS);
-	uint64_t deadline = time_now_ns() + AP_START_TIMEOUT_NS;
-	while (time_now_ns() < deadline) {
-		int st = __atomic_load_n(&p->boot_status, __ATOMIC_ACQUIRE);
-		if (st == 2)
-			return true;
-		if (st == -1)
-			return false;
-		cpu_relax();
+	if (wait_ap_status(p, time_now_ns() + AP_START_TIMEOUT_NS))
+		return p->boot_status == 2;
+
+	uint32_t open = AP_PARAMS_OPEN;
+	if (__atomic_compare_exchange_n(&params->state, &open, AP_PARAMS_CLOSED, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		lapic_send_init(apic_id);      /* it never starts later */
+		log_err("CPU with APIC ID %u did not start", apic_id);
+		return false;
 	}
-	log_err("CPU with APIC ID %u did not start", apic_id);
-	return false;
+	/* An AP took the block just now: it is running our code; wait. */
+	log_warn("CPU with APIC ID %u started late; waiting for it", apic_id);
+	wait_ap_status(p, UINT64_MAX);
+	return p->boot_status == 2;
 }
 
 unsigned smp_boot_aps(const struct acpi_info *acpi, unsigned maxcpus)

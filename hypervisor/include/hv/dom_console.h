@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <muxvisor/hypercall.h>
 
 struct vcpu;
 struct domain;
@@ -34,6 +35,13 @@ struct dom_console_line {
 #define DOM_CONSOLE_RING_ORDER 2
 #define DOM_CONSOLE_RING_SIZE  (4096u << DOM_CONSOLE_RING_ORDER)
 
+/* The console hypercall's rate limit, per domain (muxvisor/hypercall.h,
+ * docs/guest-abi.md): a token bucket of one token a byte
+ * (hv/token_bucket.h). The rate is above the serial line's 11.5 KB/s at
+ * 115200 baud and far above what any of our guests prints. */
+#define DOM_CONSOLE_HC_RATE    ((unsigned)MUXV_CONSOLE_RATE)
+#define DOM_CONSOLE_HC_BURST   ((unsigned)MUXV_CONSOLE_BURST)
+
 /* Allocates d's output ring: 0 or -ENOMEM. Freed by dom_console_free. */
 int dom_console_init(struct domain *d);
 void dom_console_free(struct domain *d);
@@ -50,5 +58,9 @@ void dom_console_feed(struct domain *d, struct dom_console_line *line,
 void dom_console_flush_stale(struct domain *d, struct dom_console_line *line);
 /* Bytes written by vCPU v through the console hypercall. */
 void dom_console_write(struct vcpu *v, const char *buf, size_t n);
+/* How many of want bytes the console hypercall may write for d now (its
+ * rate limit); the rest are counted as dropped, and the first drop after
+ * a quiet spell (the bucket full again) is logged. */
+size_t dom_console_hc_admit(struct domain *d, size_t want);
 
 #endif

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include "hv/sched.h"
 #include "hv/seq_ring.h"
+#include "hv/token_bucket.h"
 #include "hv/spinlock.h"
 #include "hv/vdev.h"
 #include "x86/npt.h"
@@ -145,6 +146,9 @@ struct domain {
 	 * (control/console.c reads them). */
 	struct spinlock console_lock;
 	struct seq_ring console;                /* console_lock */
+	struct token_bucket console_rate;       /* console_lock: hypercall bytes */
+	uint64_t console_dropped;               /* console_lock: bytes over it */
+	bool console_limited;                   /* console_lock: dropping now */
 	uint64_t console_pa;                    /* create */
 	/* MUXV_HC_CONTROL refused (control/dispatch.c, its own lock): when
 	 * the last refusal was logged, and how many since. */

@@ -35,6 +35,12 @@
 
 /* MUXV_HC_CONSOLE_WRITE: at most this many bytes per call (-MUXV_E2BIG). */
 #define MUXV_CONSOLE_WRITE_MAX  4096
+/* MUXV_HC_CONSOLE_WRITE's rate limit, per domain: MUXV_CONSOLE_BURST
+ * bytes at once after a quiet spell, then MUXV_CONSOLE_RATE bytes a
+ * second. What exceeds it is dropped: the call returns the bytes it wrote,
+ * or -MUXV_EAGAIN (11, muxvisor/control.h) when it could write none. */
+#define MUXV_CONSOLE_RATE       16384
+#define MUXV_CONSOLE_BURST      65536
 /* MUXV_HC_REPORT_COUNTER: name is NUL-terminated, 1..31 characters of
  * [A-Za-z0-9_.-] (-MUXV_EINVAL otherwise). */
 #define MUXV_COUNTER_NAME_MAX   31

@@ -1,6 +1,6 @@
 #!/bin/sh
 # capture.sh - records the ACPI tables QEMU's q35 machine (SeaBIOS) gives
-# the hypervisor, as fixtures for hypervisor/tests/test_acpi.c.
+# the hypervisor, as fixtures for hypervisor/tests/test_acpi_recorded.c.
 #
 # Usage (from the repository root):
 #     hypervisor/tests/data/acpi/capture.sh [CPUS...]      default: 1 4 8

@@ -24,6 +24,8 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_nmi_all_but_self(void);
 /* INIT, then two STARTUP IPIs at vector page (trampoline_pa >> 12). */
 void lapic_start_ap(uint32_t apic_id, uint32_t trampoline_pa);
+/* INIT alone: the CPU stops whatever it runs and waits for a STARTUP IPI. */
+void lapic_send_init(uint32_t apic_id);
 
 /* Measures the APIC timer's rate against the TSC (needs time_ready()). */
 void lapic_timer_calibrate(void);

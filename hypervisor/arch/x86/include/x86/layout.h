@@ -36,6 +36,12 @@
 
 /* The AP start-up trampoline: copied here (must be usable low RAM). */
 #define AP_TRAMPOLINE_PHYS 0x8000
+/* The state word of its parameter block (smp.c says who writes what):
+ * closed to every AP (the template's 0), open to the AP the boot CPU
+ * waits for, taken by the AP that claimed it. */
+#define AP_PARAMS_CLOSED   0
+#define AP_PARAMS_OPEN     1
+#define AP_PARAMS_TAKEN    2
 
 /* Boot stack of the BSP until its guarded stack exists. */
 #define BOOT_STACK_SIZE  0x4000
