@@ -97,9 +97,9 @@ class Scenario:
         """{domain name: balloon-state} from the hypervisor's console."""
         return {st["name"]: st for st in self.con.balloon_states().values()}
 
-    def sample(self, phase):
-        """One look at muxd and at the hypervisor; records the running
-        count and any floor crossed."""
+    def watch(self):
+        """One look at muxd's dashboard: the running count, servers seen
+        waiting for memory or failed."""
         d, rows = self.dashboard()
         running = sum(1 for r in rows.values() if r["state"] == "running")
         self.res["peak_running"] = max(self.res["peak_running"], running)
@@ -110,6 +110,12 @@ class Scenario:
             if r and (r["phase"] == "error" or r["state"] == "crashed"):
                 self.res["seen_failed"].append(f"{s['name']}: phase {r['phase']}, "
                                                f"state {r['state']}")
+        return d, rows, running
+
+    def sample(self, phase):
+        """One look at muxd and at the hypervisor; records the running
+        count and any floor crossed."""
+        d, rows, running = self.watch()
         hv = self.hv_states()
         row = {"t": time.monotonic(), "phase": phase, "running": running, "servers": {}}
         for s in self.servers:
@@ -174,12 +180,14 @@ class Scenario:
         # in any order: look at every line so far rather than wait in turn;
         # the third usually waits for memory to start (the two others were
         # just built at their ceilings), so the dashboard is watched too
+        # (not the hypervisor's console: the input stays with dom0 while
+        # the domains come up)
         want_ready = {s["domain"] for s in self.servers}
         deadline = time.monotonic() + 900
         last = 0
         while want_ready:
             if time.monotonic() - last >= 4:
-                self.sample("boot")
+                self.watch()
                 last = time.monotonic()
             for l in list(self.p.vm.lines):
                 m = re.match(r"\[d\d+ (mux-\S+)\] guest-ready: ", l)
