@@ -8,12 +8,14 @@
  *   server.memory_target {"from_mib":512,"to_mib":290,"ideal_mib":290,
  *       "why":"reclaim","pressure":true,"pool_mib":768,"floor_mib":256,
  *       "ceiling_mib":512,"shares":64,"guest_used_mib":50,"active_pct":9,
- *       "tax_pct":75,"waiting_mib":0}
+ *       "tax_pct":75,"waiting_mib":0,"decided_s":1234}
  *
  * waiting_mib: the ceilings of servers whose start waits for memory and
  * that the policy makes room for (smm_waiting): they count as fixed
  * participants at their ceilings, so the running servers are squeezed
- * towards their floors until the driver can start them.
+ * towards their floors until the driver can start them. decided_s: the
+ * tick's CLOCK_MONOTONIC second, the one pacing compares (the event's own
+ * time is when the store took it, which can be seconds later on a slow disk).
  *
  * Runs on the background thread; the ops lock is held around each driver
  * call only, like the burst throttling beside it.
@@ -50,7 +52,7 @@ static int64_t smm_now_s(void)
 
 static void smm_event(struct muxd *m, struct store_conn *c, const struct server *sv,
 		      const struct mp_server *in, const struct mp_decision *d, bool pressure,
-		      uint64_t waiting)
+		      uint64_t waiting, int64_t now_s)
 {
 	char used[24] = "null", detail[512];
 	if (in->used_mib >= 0)
@@ -59,12 +61,13 @@ static void smm_event(struct muxd *m, struct store_conn *c, const struct server 
 		 "{\"from_mib\":%llu,\"to_mib\":%llu,\"ideal_mib\":%llu,\"why\":\"%s\","
 		 "\"pressure\":%s,\"pool_mib\":%llu,\"floor_mib\":%llu,\"ceiling_mib\":%llu,"
 		 "\"shares\":%llu,\"guest_used_mib\":%s,\"active_pct\":%u,\"tax_pct\":%u,"
-		 "\"waiting_mib\":%llu}",
+		 "\"waiting_mib\":%llu,\"decided_s\":%lld}",
 		 (unsigned long long)in->target_mib, (unsigned long long)d->target_mib,
 		 (unsigned long long)d->ideal_mib, mp_why_name(d->why), pressure ? "true" : "false",
 		 (unsigned long long)m->host.mem_mib, (unsigned long long)in->floor_mib,
 		 (unsigned long long)in->ceiling_mib, (unsigned long long)in->shares, used,
-		 d->active_pct, m->cfg.balloon_tax_pct, (unsigned long long)waiting);
+		 d->active_pct, m->cfg.balloon_tax_pct, (unsigned long long)waiting,
+		 (long long)now_s);
 	if (store_event_add(c, &smm_actor, sv->customer_id, "server.memory_target", "server",
 			    sv->id, detail))
 		log_warn("sampler", "msg=\"event not recorded\" action=server.memory_target");
@@ -95,7 +98,7 @@ static void smm_apply(struct muxd *m, struct store_conn *c, const struct server 
 	e.mem_changed = true;
 	e.mem_changed_at = now_s;
 	live_put(&m->live, &e);
-	smm_event(m, c, sv, in, d, pressure, waiting);
+	smm_event(m, c, sv, in, d, pressure, waiting, now_s);
 }
 
 /*
