@@ -37,7 +37,8 @@ console) and the guests' console lines on the serial line:
     while the two others hold their ceilings (741 MiB for guests less
     2 x 256 leaves less than its 256 MiB ceiling and the start headroom),
     waited for memory instead of starting short: a
-    server.waiting_for_memory event, a memory_room event saying the policy
+    server.waiting_for_memory event, the dashboard showing its state as
+    waiting_for_memory, a memory_room event saying the policy
     makes room, then server.started_after_wait; it never showed phase
     error or state crashed.
 
@@ -150,6 +151,8 @@ def start_checks(res):
         p.append(f"the third server did not wait for memory (waited: {sorted(waited)}); "
                  "did it start short of its ceiling?")
     for name in sorted(waited):
+        if name not in res.get("seen_waiting", ()):
+            p.append(f"{name} waited but the dashboard never showed it waiting_for_memory")
         if name not in room:
             p.append(f"{name} waited but the policy never made room for it")
         if name not in started:
