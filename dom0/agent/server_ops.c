@@ -76,7 +76,7 @@ int srv_spec(struct store_conn *c, const struct server *sv, struct plan *pl, str
  * the live table says it waits (the API shows "waiting_for_memory", the
  * memory policy makes room), and the first time an event says why. */
 static void srv_waiting(struct muxd *m, struct store_conn *c, const struct server *sv,
-		 uint64_t ceiling_mib)
+			uint64_t ceiling_mib)
 {
 	if (live_set_waiting(&m->live, sv->id, true))
 		return;
