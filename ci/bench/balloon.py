@@ -9,7 +9,7 @@ guests the memory policy fits on a host.
    balloon reaching it; re-grant rate = MiB the guest took back out of the
    pool / time, the same way.
 2. Overcommit (ci/lib/overcommit.py, the scenario of
-   ci/scenarios/platform_overcommit.py): the whole platform, more Linux guests
+   ci/tests/platform_overcommit.py): the whole platform, more Linux guests
    than fit at their ceilings, muxd's memory policy ballooning the idle
    ones so one guest can grow. Peak density = guests running at once /
    guests whose ceilings fit in the pool; OOM kills counted on the guests'

@@ -52,8 +52,21 @@ class HvConsole:
                                 f"lines: {self.vm.tail()}")
             time.sleep(0.1)
 
+    def _resync(self):
+        """Takes the focus from the last announcement on the line: the
+        hypervisor moves the input by itself too (to a domain created while
+        the hypervisor had it, back to the hypervisor when the domain that
+        had it goes away; hypervisor/core/console_input.c)."""
+        for line in reversed(self.vm.lines):
+            m = re.search(ANNOUNCE, line)
+            if m:
+                self.focus = None if m.group(1) == "hypervisor" else \
+                    (int(m.group(2)), m.group(3))
+                return
+
     def to_hv(self, max_switches=70):
         """Moves the input to the hypervisor (cycling through the domains)."""
+        self._resync()
         for _ in range(max_switches):
             if self.focus is None:
                 return
@@ -62,6 +75,7 @@ class HvConsole:
 
     def focus_domain(self, name, max_switches=70):
         """Moves the input to the domain called name."""
+        self._resync()
         for _ in range(max_switches):
             if self.focus and self.focus[1] == name:
                 return self.focus[0]

@@ -1,5 +1,5 @@
 """The memory-overcommit scenario on the whole platform (issue 8), shared by
-ci/scenarios/platform_overcommit.py (which checks it) and `make bench-balloon`
+ci/tests/platform_overcommit.py (which checks it) and `make bench-balloon`
 (which reports its density).
 
 One boot of the platform (hypervisor, dom0, muxd on the muxvisor driver),
@@ -42,6 +42,10 @@ MUXD_CONF = {
     "balloon-interval": INTERVAL_S,
     "balloon-max-step-mib": STEP_MIB,
     "balloon-hysteresis-mib": HYSTERESIS_MIB,
+    # a start that waits for memory is retried by the reconciler: every 5 s
+    # here rather than 30, so the waiting guest starts soon after the room
+    # is made
+    "reconcile-interval": 5,
 }
 # QEMU's memory: dom0 (512 MiB), the hypervisor, and not much more than the
 # pool, so that the sum of the ceilings exceeds what the host really has.
@@ -51,16 +55,21 @@ OOM_RX = r"invoked oom-killer|Out of memory|oom-kill:|oom_reaper"
 CRASH_RX = r"domain d\d+ '(mux-[^']*)': crashed(.*)$"
 
 
-def memory_events(p):
-    """Every server.memory_target event, oldest first."""
+def server_events(p, actions):
+    """Every event whose action is in `actions`, oldest first."""
     items, cursor = [], None
     while True:
         q = "/v1/events?limit=1000" + (f"&cursor={cursor}" if cursor else "")
         page = want(p.api("GET", q), 200, "events")
-        items += [e for e in page["items"] if e["action"] == "server.memory_target"]
+        items += [e for e in page["items"] if e["action"] in actions]
         cursor = page["next_cursor"]
         if not cursor:
             return items
+
+
+def memory_events(p):
+    """Every server.memory_target event, oldest first."""
+    return server_events(p, ("server.memory_target",))
 
 
 def oom_lines(lines):
@@ -74,7 +83,8 @@ class Scenario:
         self.servers = []            # API server objects, with "domain"
         self.res = {"peak_running": 0, "fit": POOL_MIB // CEIL_MIB, "n": N,
                     "pool_mib": POOL_MIB, "ceiling_mib": CEIL_MIB, "floor_mib": FLOOR_MIB,
-                    "floor_crossings": [], "samples": [], "phases": {}, "error": None}
+                    "floor_crossings": [], "samples": [], "phases": {}, "error": None,
+                    "seen_waiting": set(), "seen_failed": []}
 
     # -- observation ---------------------------------------------------------
 
@@ -87,12 +97,25 @@ class Scenario:
         """{domain name: balloon-state} from the hypervisor's console."""
         return {st["name"]: st for st in self.con.balloon_states().values()}
 
+    def watch(self):
+        """One look at muxd's dashboard: the running count, servers seen
+        waiting for memory or failed."""
+        d, rows = self.dashboard()
+        running = sum(1 for r in rows.values() if r["state"] == "running")
+        self.res["peak_running"] = max(self.res["peak_running"], running)
+        for s in self.servers:
+            r = rows.get(s["id"])
+            if r and r["state"] == "waiting_for_memory":
+                self.res["seen_waiting"].add(s["name"])
+            if r and (r["phase"] == "error" or r["state"] == "crashed"):
+                self.res["seen_failed"].append(f"{s['name']}: phase {r['phase']}, "
+                                               f"state {r['state']}")
+        return d, rows, running
+
     def sample(self, phase):
         """One look at muxd and at the hypervisor; records the running
         count and any floor crossed."""
-        d, rows = self.dashboard()
-        running = sum(1 for r in rows.values() if r["power"] == "running")
-        self.res["peak_running"] = max(self.res["peak_running"], running)
+        d, rows, running = self.watch()
         hv = self.hv_states()
         row = {"t": time.monotonic(), "phase": phase, "running": running, "servers": {}}
         for s in self.servers:
@@ -154,10 +177,18 @@ class Scenario:
                 "name": name}), 201, f"server {name}")
             s["domain"] = domain_name(s["uuid"])
             self.servers.append(s)
-        # in any order: look at every line so far rather than wait in turn
+        # in any order: look at every line so far rather than wait in turn;
+        # the third usually waits for memory to start (the two others were
+        # just built at their ceilings), so the dashboard is watched too
+        # (not the hypervisor's console: the input stays with dom0 while
+        # the domains come up)
         want_ready = {s["domain"] for s in self.servers}
         deadline = time.monotonic() + 900
+        last = 0
         while want_ready:
+            if time.monotonic() - last >= 4:
+                self.watch()
+                last = time.monotonic()
             for l in list(self.p.vm.lines):
                 m = re.match(r"\[d\d+ (mux-\S+)\] guest-ready: ", l)
                 if m:
@@ -180,7 +211,7 @@ class Scenario:
         """All running, targets within the pool, every balloon at its
         target, the policy settled."""
         def done(d, rows, hv):
-            if len(rows) < N or any(r["power"] != "running" for r in rows.values()):
+            if len(rows) < N or any(r["state"] != "running" for r in rows.values()):
                 return False
             tot = sum(r["mem_target_mib"] for r in rows.values())
             at = all(hv.get(s["domain"]) and
@@ -212,7 +243,7 @@ class Scenario:
                 if m:
                     self.res["memhog"] = m.group(1) + m.group(2)
                     return True
-            return not any(r["power"] == "running" for r in rows.values())
+            return not any(r["state"] == "running" for r in rows.values())
         self.wait(finished, 600, "memhog to finish", "hog")
         self.res["phases"]["hog_s"] = time.monotonic() - self.res["hog_start"]
         self.res.setdefault("memhog", "no result: the guest stopped")
@@ -222,7 +253,7 @@ class Scenario:
                                 "the memory policy to settle", "settle", every=3)
         self.res["final_targets"] = {s["name"]: rows[s["id"]]["mem_target_mib"]
                                      for s in self.servers}
-        self.res["final_running"] = sum(1 for r in rows.values() if r["power"] == "running")
+        self.res["final_running"] = sum(1 for r in rows.values() if r["state"] == "running")
         self.res["final_used"] = {s["name"]: rows[s["id"]]["guest_used_mib"]
                                   for s in self.servers}
 
@@ -233,6 +264,12 @@ class Scenario:
         ids = {s["id"]: s["name"] for s in self.servers}
         self.res["events"] = [dict(e["detail"], server=ids.get(e["object_id"]), time=e["time"])
                               for e in ev if e["object_id"] in ids]
+        self.res["start_events"] = [
+            dict(e["detail"] or {}, server=ids.get(e["object_id"]), time=e["time"],
+                 action=e["action"])
+            for e in server_events(self.p, ("server.waiting_for_memory", "server.memory_room",
+                                            "server.started_after_wait"))
+            if e["object_id"] in ids]
         for e in self.res["events"]:
             if e["to_mib"] < e["floor_mib"]:
                 self.res["floor_crossings"].append(f"event: {e['server']} to {e['to_mib']} MiB")
@@ -256,7 +293,8 @@ def run_scenario(name="overcommit"):
     (result["error"] says why it stopped early; the figures gathered until
     then are kept). Needs `build()` of dom0_platform to have run."""
     res = {"error": None, "oom_lines": [], "crashes": [], "peak_running": 0,
-           "fit": POOL_MIB // CEIL_MIB, "n": N, "floor_crossings": []}
+           "fit": POOL_MIB // CEIL_MIB, "n": N, "floor_crossings": [], "seen_waiting": set(),
+           "seen_failed": []}
     try:
         with Platform(name, cpus=2, mem=HOST_MEM, muxd_conf=MUXD_CONF) as p:
             if p.ready["muxd"] != "running":
@@ -302,6 +340,7 @@ def table(res):
     out.append(f"peak running {res['peak_running']}, fit at ceiling {res['fit']}, density "
                f"{res['peak_density']:.2f}; memhog: {res.get('memhog', '-')}; OOM lines "
                f"{len(res['oom_lines'])}; crashes {len(res['crashes'])}; floor crossings "
-               f"{len(res['floor_crossings'])}; phases (s) "
+               f"{len(res['floor_crossings'])}; waited to start: "
+               f"{', '.join(sorted(res['seen_waiting'])) or '-'}; phases (s) "
                + ", ".join(f"{k}={v:.0f}" for k, v in res.get("phases", {}).items()))
     return "\n".join(out)

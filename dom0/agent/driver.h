@@ -120,11 +120,18 @@ struct driver_ops {
 	int (*host)(struct driver *d, struct drv_host *out);
 	/* Defines the domain (persistent, not started) and its disk. -EEXIST if it exists. */
 	int (*create)(struct driver *d, const struct drv_domain_spec *spec);
+	/*
+	 * Starts the defined domain. -EAGAIN: not an error, the host has not
+	 * the free memory the domain needs to start safely yet (drv_errmsg()
+	 * says how much); nothing was built, the definition stays, and the
+	 * caller tries again later (the reconciler does, every pass).
+	 */
 	int (*start)(struct driver *d, const char *uuid);
 	/* Asks the guest to power off (ACPI); returns before it has. */
 	int (*shutdown)(struct driver *d, const char *uuid);
 	/* Pulls the plug. */
 	int (*poweroff)(struct driver *d, const char *uuid);
+	/* -EAGAIN as start(): the domain is off and waits for memory to start. */
 	int (*reboot)(struct driver *d, const char *uuid, bool force);
 	/* Powers off, removes the definition and the disk. 0 if already gone. */
 	int (*destroy)(struct driver *d, const char *uuid);

@@ -13,6 +13,8 @@
  * set_mem_target() moves it, stats() reads it with the guest's own
  * statistics, and a definition whose start target is below its ceiling
  * builds the domain pre-ballooned there (never below the plan's floor).
+ * A Linux domain starts only when the host has its whole ceiling free
+ * (plus a headroom); until then start() answers -EAGAIN (mv_start_room).
  * Test kernels have no balloon: stats() says so (drv_balloon.fixed, the
  * policy then holds them where they are) and set_mem_target() answers
  * -ENOTSUP.
@@ -97,26 +99,28 @@ static int mv_create(struct driver *d, const struct drv_domain_spec *spec)
 	return rc ? rc : mv_def_save(mv, &def);
 }
 
-/* The memory def's domain starts with: its start target, lowered to what
- * the host has free (never below the floor, mv_start_fit): a Linux guest
- * created at more than the pool holds could not even be built, and the
- * memory policy grows its balloon back once memory allows. */
-static uint64_t mv_start_bytes(struct mv *mv, const struct mv_def *def)
+/*
+ * 0 when the host's free pool holds what a Linux domain of def needs to
+ * start (mv_start_need), else -EAGAIN with drv_errmsg() saying how much is
+ * missing: a guest started short could take the last free page before its
+ * balloon driver loads, and the hypervisor would then crash it. Nothing is
+ * built while it waits; muxd's memory policy makes the room (docs/memory.md).
+ */
+static int mv_start_room(struct mv *mv, const struct mv_def *def)
 {
-	uint64_t start = mv_def_start_bytes(def);
 	struct muxv_host_info hi;
 	struct stat st;
-	if (def->kind != MUXV_KIND_LINUX || muxctl_host_info(mv->h, &hi) != 0)
-		return start;
 	uint64_t initrd = def->initrd[0] && stat(def->initrd, &st) == 0 ? (uint64_t)st.st_size : 0;
-	uint64_t fit = mv_start_fit(def, start, hi.pool_free_pages * 4096, initrd);
-	if (fit < start)
-		log_info("muxvisor", "msg=\"starting below the start target: the host has %llu MiB "
-			 "free\" uuid=%s start_mib=%llu fit_mib=%llu floor_mib=%llu",
-			 (unsigned long long)(hi.pool_free_pages / 256), def->uuid,
-			 (unsigned long long)(start >> 20), (unsigned long long)(fit >> 20),
-			 (unsigned long long)(def->mem_floor_kib / 1024));
-	return fit;
+	if (!mv_start_need(def, initrd))
+		return 0;
+	int rc = muxctl_host_info(mv->h, &hi);
+	if (rc)
+		return mv_fail("host info", def->uuid, rc);
+	rc = mv_start_check(def, hi.pool_free_pages * 4096, initrd);
+	if (rc)
+		log_info("muxvisor", "msg=\"start waits for memory\" uuid=%s err=\"%s\"", def->uuid,
+			 drv_errmsg());
+	return rc;
 }
 
 /* Builds and unpauses the domain of def. */
@@ -125,15 +129,18 @@ static int mv_build(struct mv *mv, const struct mv_def *def)
 	struct muxv_domain_create req;
 	char name[MV_NAME_LEN + 1];
 	uint32_t domid;
+	int rc = mv_start_room(mv, def);
+	if (rc)
+		return rc;
 	mv_domain_name(def->uuid, name);
-	int rc = muxctl_domain_init(&req, name, def->kind);
+	rc = muxctl_domain_init(&req, name, def->kind);
 	if (!rc)
 		rc = muxctl_set_cmdline(&req, def->cmdline);
 	if (rc)
 		return mv_fail("define", def->uuid, rc);
 	req.vcpus = def->vcpus;
 	req.mem_bytes = def->mem_kib * 1024;
-	uint64_t start = mv_start_bytes(mv, def);
+	uint64_t start = mv_def_start_bytes(def);
 	if (start < req.mem_bytes)
 		req.populate_bytes = start;   /* pre-ballooned: the rest is its balloon */
 	req.sched = def->sched;

@@ -78,15 +78,21 @@ int mv_def_from_spec(const struct drv_domain_spec *spec, struct mv_def *def);
  * kept within [floor, ceiling] and at least MUXV_BALLOON_MIN_TARGET, whole
  * pages; the ceiling (= not pre-ballooned) for a test kernel or no target. */
 uint64_t mv_def_start_bytes(const struct mv_def *def);
-/* What a Linux domain of def may start with when the host's pool has
- * free_bytes free and its initrd is initrd_bytes: start, or less when that
- * would not leave MV_START_HEADROOM (plus the initrd and 1/64 of the
- * ceiling, pages the guest touches before its balloon driver runs) free,
- * but never below its floor or MUXV_BALLOON_MIN_TARGET (the hypervisor
- * then refuses what does not fit). A test kernel: start. */
+/*
+ * The hypervisor's free pool a Linux domain of def needs before it may
+ * start: its whole ceiling, plus MV_START_HEADROOM, 1/64 of the ceiling
+ * (the hypervisor's own tables for it) and its initrd (initrd_bytes).
+ * Until its balloon driver loads, Linux may touch every page up to its
+ * ceiling, and each touch is populated, so a start target below the
+ * ceiling saves nothing while the guest boots; with less free, start()
+ * answers -EAGAIN and builds nothing. 0 for a test kernel: it is
+ * populated whole at creation, and the hypervisor refuses what does not fit.
+ */
 #define MV_START_HEADROOM (32ull << 20)
-uint64_t mv_start_fit(const struct mv_def *def, uint64_t start, uint64_t free_bytes,
-		      uint64_t initrd_bytes);
+uint64_t mv_start_need(const struct mv_def *def, uint64_t initrd_bytes);
+/* 0 when free_bytes covers mv_start_need, else -EAGAIN with drv_errmsg()
+ * saying what is free and what is needed. */
+int mv_start_check(const struct mv_def *def, uint64_t free_bytes, uint64_t initrd_bytes);
 /* A balloon target for a domain of ceiling_bytes from kib, kept within
  * [MUXV_BALLOON_MIN_TARGET, ceiling], whole pages. */
 uint64_t mv_target_bytes(uint64_t kib, uint64_t ceiling_bytes);

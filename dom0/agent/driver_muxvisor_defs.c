@@ -184,22 +184,25 @@ uint64_t mv_def_start_bytes(const struct mv_def *def)
 	return mv_target_bytes(target, ceiling);
 }
 
-uint64_t mv_start_fit(const struct mv_def *def, uint64_t start, uint64_t free_bytes,
-		      uint64_t initrd_bytes)
+uint64_t mv_start_need(const struct mv_def *def, uint64_t initrd_bytes)
 {
 	uint64_t ceiling = def->mem_kib * 1024;
-	uint64_t headroom = MV_START_HEADROOM + ceiling / 64 + initrd_bytes;
-	if (def->kind != MUXV_KIND_LINUX || ceiling < MUXV_BALLOON_MIN_TARGET ||
-	    (start <= free_bytes && free_bytes - start >= headroom))
-		return start;
-	uint64_t fit = free_bytes > headroom ? (free_bytes - headroom) & ~4095ull : 0;
-	uint64_t least = def->mem_floor_kib * 1024;
-	if (least < MUXV_BALLOON_MIN_TARGET)
-		least = MUXV_BALLOON_MIN_TARGET;
-	least = (least + 4095) & ~4095ull;     /* a floor is a promise: round up */
-	if (fit < least)
-		fit = least;
-	return fit < start ? fit : start;
+	if (def->kind != MUXV_KIND_LINUX)
+		return 0;
+	return ceiling + MV_START_HEADROOM + ceiling / 64 + initrd_bytes;
+}
+
+int mv_start_check(const struct mv_def *def, uint64_t free_bytes, uint64_t initrd_bytes)
+{
+	uint64_t need = mv_start_need(def, initrd_bytes);
+	if (free_bytes >= need)
+		return 0;
+	drv_set_errmsg("waiting for memory: the host has %llu MiB free, the server needs %llu "
+		       "(its %llu MiB ceiling and %llu MiB headroom) to start",
+		       (unsigned long long)(free_bytes >> 20), (unsigned long long)(need >> 20),
+		       (unsigned long long)(def->mem_kib / 1024),
+		       (unsigned long long)((need >> 20) - def->mem_kib / 1024));
+	return -EAGAIN;
 }
 
 void mv_guest_memory(const struct muxv_balloon_info *bi, struct drv_balloon *b)

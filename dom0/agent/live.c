@@ -98,9 +98,29 @@ void live_set_power(struct live *l, int64_t id, enum drv_power power, int64_t no
 		e.mem_target_mib = 0;
 		e.mem_changed = false;
 	}
+	if (power == DRV_RUNNING || power == DRV_PAUSED)
+		{
+		e.mem_waiting = false;
+		e.mem_room = 0;
+	}
 	e.power = power;
 	e.observed_at = now;
 	live_put(l, &e);
+}
+
+bool live_set_waiting(struct live *l, int64_t id, bool waiting)
+{
+	struct live_entry e;
+	if (!live_get(l, id, &e)) {
+		memset(&e, 0, sizeof e);
+		e.server_id = id;
+	}
+	bool was = e.mem_waiting;
+	e.mem_waiting = waiting;
+	if (!waiting)
+		e.mem_room = 0;
+	live_put(l, &e);
+	return was;
 }
 
 void live_remove(struct live *l, int64_t id)

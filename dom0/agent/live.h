@@ -32,6 +32,9 @@ struct live_entry {
 	bool mem_fixed;              /* no balloon: the policy holds it where it is */
 	bool mem_changed;            /* the policy changed the target since the domain started */
 	int64_t mem_changed_at;      /* ... at this CLOCK_MONOTONIC second */
+	bool mem_waiting;            /* asked to run, its start waits for memory (driver -EAGAIN) */
+	int mem_room;                /* ... and the memory policy makes room for it (1), cannot
+	                                (-1: the floors leave too little), or has not looked (0) */
 	int64_t disk_rd_bps, disk_wr_bps, net_rx_bps, net_tx_bps;
 	int64_t credit_x100;         /* burst credit, hundredths of CPU-seconds */
 	bool credit_known;           /* credit_x100 was loaded from the store */
@@ -54,8 +57,11 @@ void live_fini(struct live *l);
 bool live_get(struct live *l, int64_t id, struct live_entry *out);
 /* Stores *e (keyed by e->server_id), replacing any older entry. */
 int live_put(struct live *l, const struct live_entry *e);
-/* Records a power state muxd caused; a stop or a start forgets the balloon target. */
+/* Records a power state muxd caused; a stop or a start forgets the balloon target,
+ * and a domain that runs no longer waits for memory. */
 void live_set_power(struct live *l, int64_t id, enum drv_power power, int64_t now);
+/* Marks server id as waiting for memory to start, or not; returns what it was. */
+bool live_set_waiting(struct live *l, int64_t id, bool waiting);
 void live_remove(struct live *l, int64_t id);
 /* Calls fn for a copy of every entry (under the read lock: fn must not block). */
 void live_each(struct live *l, void (*fn)(const struct live_entry *e, void *arg), void *arg);

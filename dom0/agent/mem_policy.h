@@ -97,6 +97,17 @@ int mp_ideal(const struct mp_server *s, size_t n, uint64_t pool_mib, uint32_t ta
 int mp_decide(const struct mp_config *cfg, const struct mp_server *s, size_t n,
 	      uint64_t pool_mib, int64_t now_s, struct mp_decision *out);
 
+/*
+ * A server whose start waits for memory (its driver starts a Linux guest
+ * only with its whole ceiling free) takes part as a fixed participant:
+ * floor = ceiling = target = its ceiling, so the others are squeezed to
+ * make room for it, never below their floors. mp_room says whether that
+ * can succeed: the floors of s (the participants so far) and need_mib fit
+ * the pool. When it cannot, the caller leaves the server out (it waits,
+ * and nobody is squeezed for nothing).
+ */
+bool mp_room(const struct mp_server *s, size_t n, uint64_t need_mib, uint64_t pool_mib);
+
 /* True when the running servers' ceilings do not fit the pool. */
 bool mp_pressure(const struct mp_server *s, size_t n, uint64_t pool_mib);
 

@@ -33,6 +33,14 @@ bool mp_pressure(const struct mp_server *s, size_t n, uint64_t pool_mib)
 	return ceilings > pool_mib;
 }
 
+bool mp_room(const struct mp_server *s, size_t n, uint64_t need_mib, uint64_t pool_mib)
+{
+	uint64_t floors = need_mib;
+	for (size_t i = 0; i < n; i++)
+		floors += s[i].floor_mib;
+	return floors <= pool_mib;
+}
+
 /* P(L) of one server, unclamped-then-clamped, in MiB (see mem_policy.h). */
 static double mp_hold(const struct mp_server *s, double k, double level)
 {

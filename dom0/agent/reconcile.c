@@ -43,11 +43,16 @@ static int rec_power(struct muxd *m, struct store_conn *c, const struct server *
 		return 0;
 	if (want_on) {
 		struct op_error e;
-		if (srv_realise(m, c, sv, &e))
+		struct live_entry le;
+		bool waited = live_get(&m->live, sv->id, &le) && le.mem_waiting;
+		int rc = srv_realise(m, c, sv, &e);
+		if (rc < 0)
 			return -EIO;
+		if (rc == SRV_WAITING)
+			return 0;   /* still waiting for memory: not a fault, try next pass */
 		if (sv->pending_restart)
 			store_server_clear_pending(c, sv->id);  /* it started with its new shape */
-		rec_audit(c, sv, "server.restarted");
+		rec_audit(c, sv, waited ? "server.started_after_wait" : "server.restarted");
 		return 1;
 	}
 	if (sv->stop_requested_at && store_now() - sv->stop_requested_at < m->cfg.stop_grace_s)
@@ -87,7 +92,7 @@ static int rec_server(struct muxd *m, struct store_conn *c, const struct server 
 	if (strcmp(sv->phase, "deleting") == 0)
 		return srv_remove(m, c, &rec_actor, sv, &e) ? -EIO : 1;
 	if (strcmp(sv->phase, "provisioning") == 0 || !d) {
-		if (srv_realise(m, c, sv, &e)) {
+		if (srv_realise(m, c, sv, &e) < 0) {
 			store_server_set_phase(c, sv->id, "error", e.message);
 			return -EIO;
 		}

@@ -112,6 +112,10 @@ static void smp_observe_memory(const struct drv_stats *s, const struct plan *pl,
 			       struct live_entry *e)
 {
 	int64_t ceiling = pl ? pl->mem_ceiling_mib : 0;
+	if (s->power == DRV_RUNNING || s->power == DRV_PAUSED) {
+		e->mem_waiting = false;   /* it started */
+		e->mem_room = 0;
+	}
 	if (s->power != DRV_RUNNING) {
 		e->mem_target_mib = 0;
 		e->mem_changed = false;

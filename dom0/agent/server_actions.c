@@ -45,8 +45,8 @@ static int act_start(struct muxd *m, struct store_conn *c, const struct actor *w
 	if (rc)
 		return op_store_fail(e, rc);
 	strcpy(sv->power, "running");
-	if (srv_realise(m, c, sv, e))
-		return -1;
+	if (srv_realise(m, c, sv, e) < 0)
+		return -1;   /* SRV_WAITING is no error: the reconciler starts it */
 	/* a domain that starts takes its whole definition, resize included */
 	if (!was_running && sv->pending_restart) {
 		rc = store_server_clear_pending(c, sv->id);
@@ -65,6 +65,7 @@ static int act_stop(struct muxd *m, struct store_conn *c, const struct actor *wh
 		return op_store_fail(e, rc);
 	strcpy(sv->power, "stopped");
 	sv->stop_requested_at = force ? 0 : now;
+	live_set_waiting(&m->live, sv->id, false);   /* a stopped server waits for nothing */
 	rc = force ? m->drv->ops->poweroff(m->drv, sv->uuid) : m->drv->ops->shutdown(m->drv, sv->uuid);
 	if (rc)
 		return op_driver_fail(e, "stopping the domain");
@@ -85,13 +86,19 @@ static int act_reboot(struct muxd *m, struct store_conn *c, const struct actor *
 	if (rc)
 		return op_store_fail(e, rc);
 	if (!sv->pending_restart) {
-		if (m->drv->ops->reboot(m->drv, sv->uuid, force) != 0)
+		rc = m->drv->ops->reboot(m->drv, sv->uuid, force);
+		if (rc == -EAGAIN) {
+			/* off now, and its start waits for memory like any other */
+			live_set_power(&m->live, sv->id, DRV_OFF, store_now());
+			return srv_realise(m, c, sv, e) < 0 ? -1 : 0;
+		}
+		if (rc)
 			return op_driver_fail(e, "rebooting the domain");
 		return 0;
 	}
 	if (m->drv->ops->poweroff(m->drv, sv->uuid) != 0)
 		return op_driver_fail(e, "powering off for the new plan");
-	if (srv_realise(m, c, sv, e))
+	if (srv_realise(m, c, sv, e) < 0)
 		return -1;
 	rc = store_server_clear_pending(c, sv->id);
 	sv->pending_restart = 0;

@@ -15,6 +15,8 @@
 #include "sampler.h"
 #include "server_ops_int.h"
 
+static const struct actor srv_system = { .system = true };
+
 int op_fail(struct op_error *e, enum op_kind kind, const char *code, const char *field,
 		   const char *fmt, ...)
 {
@@ -70,6 +72,28 @@ int srv_spec(struct store_conn *c, const struct server *sv, struct plan *pl, str
 	return 0;
 }
 
+/* The driver cannot start sv yet: too little free memory. Not an error:
+ * the live table says it waits (the API shows "waiting_for_memory", the
+ * memory policy makes room), and the first time an event says why. */
+static void srv_waiting(struct muxd *m, struct store_conn *c, const struct server *sv,
+			uint64_t ceiling_mib)
+{
+	if (live_set_waiting(&m->live, sv->id, true))
+		return;
+	char why[256], detail[384];
+	snprintf(why, sizeof why, "%s", drv_errmsg());
+	for (char *p = why; *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			*p = '\'';
+	snprintf(detail, sizeof detail, "{\"ceiling_mib\":%llu,\"reason\":\"%s\"}",
+		 (unsigned long long)ceiling_mib, why);
+	if (store_event_add(c, &srv_system, sv->customer_id, "server.waiting_for_memory", "server",
+			    sv->id, detail))
+		log_warn("ops", "msg=\"event not recorded\" action=server.waiting_for_memory");
+	log_info("ops", "msg=\"start waits for memory\" server=%lld uuid=%s reason=\"%s\"",
+		 (long long)sv->id, sv->uuid, why);
+}
+
 int srv_realise(struct muxd *m, struct store_conn *c, const struct server *sv,
 		struct op_error *e)
 {
@@ -83,10 +107,16 @@ int srv_realise(struct muxd *m, struct store_conn *c, const struct server *sv,
 	if (rc && rc != -EEXIST)
 		return op_driver_fail(e, "creating the domain");
 	if (strcmp(sv->power, "running") != 0) {
+		live_set_waiting(&m->live, sv->id, false);
 		live_set_power(&m->live, sv->id, DRV_OFF, store_now());
 		return 0;
 	}
-	if (m->drv->ops->start(m->drv, sv->uuid) != 0)
+	rc = m->drv->ops->start(m->drv, sv->uuid);
+	if (rc == -EAGAIN) {
+		srv_waiting(m, c, sv, spec.params.mem_max_kib / 1024);
+		return SRV_WAITING;
+	}
+	if (rc)
 		return op_driver_fail(e, "starting the domain");
 	/* Xen takes weight and cap only from a running domain */
 	if (m->drv->ops->set_sched(m->drv, sv->uuid, &spec.params, spec.params.cpu_cap_pct) != 0)
@@ -206,7 +236,7 @@ int srv_provision(struct muxd *m, struct store_conn *c, const struct actor *who,
 	pthread_mutex_lock(&m->ops_lock);
 	if (srv_insert(m, c, who, req, out, e))
 		goto unlock;
-	if (srv_realise(m, c, out, e)) {
+	if (srv_realise(m, c, out, e) < 0) {
 		srv_undo(m, c, who, out, e);
 		goto unlock;
 	}

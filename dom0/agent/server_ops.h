@@ -69,7 +69,12 @@ int srv_spec(struct store_conn *c, const struct server *sv, struct plan *pl, str
 	     struct drv_domain_spec *spec);
 
 /* Finishes a domain's creation for a row (define if missing, tune, start
- * if wanted). Used by provisioning and by the reconciler. Under ops_lock. */
+ * if wanted). Used by provisioning and by the reconciler. Under ops_lock.
+ * Returns 0 (done), SRV_WAITING (defined, but its start waits for memory:
+ * not an error; recorded in the live table and, the first time, as a
+ * server.waiting_for_memory event; the reconciler tries again) or -1 with
+ * *e filled. */
+#define SRV_WAITING 1
 int srv_realise(struct muxd *m, struct store_conn *c, const struct server *sv,
 		struct op_error *e);
 /* Removes a domain and then its row. Under ops_lock. */

@@ -134,6 +134,10 @@ json_object *api_customer_json(const struct customer *cu);
 json_object *api_image_json(const struct image *im, bool internal);
 /* A server as JSON into the streaming writer; api_server_reply sends one. */
 void api_server_out(struct jo *j, struct muxd *m, const struct server *sv);
+/* A server's "state" from its live entry (NULL: never observed): the power
+ * the hypervisor reports, or "waiting_for_memory" while its start waits
+ * for free memory (driver.h, start -EAGAIN), or "unknown". */
+const char *api_server_state(const struct live_entry *le);
 void api_server_reply(struct api_req *r, const struct server *sv, unsigned status);
 json_object *api_token_json(const struct token *t);
 json_object *api_event_json(const struct event *ev);

@@ -93,7 +93,7 @@ static json_object *dash_server(const struct dash_row *d)
 	json_object_object_add(o, "plan", json_object_new_string(d->pl ? d->pl->name : ""));
 	json_object_object_add(o, "power", json_object_new_string(d->sv.power));
 	json_object_object_add(o, "state", json_object_new_string(
-		d->seen && e->observed_at ? drv_power_name(e->power) : "unknown"));
+		api_server_state(d->seen ? e : NULL)));
 	json_object_object_add(o, "phase", json_object_new_string(d->sv.phase));
 	json_object_object_add(o, "vcpus", json_object_new_int64(d->pl ? d->pl->vcpus : 0));
 	json_object_object_add(o, "cpu_pct", dash_pct(e->cpu_pct_x100, rates));

@@ -58,6 +58,13 @@ json_object *api_token_json(const struct token *t)
 	return o;
 }
 
+const char *api_server_state(const struct live_entry *le)
+{
+	if (le && le->mem_waiting && le->power != DRV_RUNNING && le->power != DRV_PAUSED)
+		return "waiting_for_memory";
+	return le && le->observed_at ? drv_power_name(le->power) : "unknown";
+}
+
 void api_server_out(struct jo *j, struct muxd *m, const struct server *sv)
 {
 	struct live_entry le;
@@ -78,7 +85,7 @@ void api_server_out(struct jo *j, struct muxd *m, const struct server *sv)
 	jo_key(j, "power");
 	jo_str(j, sv->power);
 	jo_key(j, "state");
-	jo_str(j, seen && le.observed_at ? drv_power_name(le.power) : "unknown");
+	jo_str(j, api_server_state(seen ? &le : NULL));
 	jo_key(j, "phase");
 	jo_str(j, sv->phase);
 	jo_key(j, "last_error");

@@ -83,10 +83,31 @@ static void test_power_forgets_target(void)
 	unit_end();
 }
 
+static void test_waiting(void)
+{
+	unit_begin("live_waiting_for_memory_kept_while_off_cleared_by_a_start");
+	struct live l;
+	UNIT_CHECK(live_init(&l) == 0);
+	struct live_entry got;
+	UNIT_CHECK(!live_set_waiting(&l, 9, true));        /* new entry: was not waiting */
+	UNIT_CHECK(live_set_waiting(&l, 9, true));         /* the second time it was */
+	live_set_power(&l, 9, DRV_OFF, 100);               /* a reconcile pass sees it off */
+	UNIT_CHECK(live_get(&l, 9, &got) && got.mem_waiting);
+	got.mem_room = 1;
+	UNIT_CHECK(live_put(&l, &got) == 0);
+	live_set_power(&l, 9, DRV_RUNNING, 101);           /* it started */
+	UNIT_CHECK(live_get(&l, 9, &got) && !got.mem_waiting && got.mem_room == 0);
+	UNIT_CHECK(!live_set_waiting(&l, 9, true) && live_set_waiting(&l, 9, false));
+	UNIT_CHECK(live_get(&l, 9, &got) && !got.mem_waiting);   /* stopped: waits for nothing */
+	live_fini(&l);
+	unit_end();
+}
+
 int main(void)
 {
 	test_live_model();
 	test_power_forgets_target();
+	test_waiting();
 	test_credit();
 	return unit_exit_code();
 }

@@ -263,6 +263,95 @@ static void test_bad_input(void)
 	unit_end();
 }
 
+/* Moves every target to its decision, as the sampler does; `now` advances. */
+static void apply(struct mp_server *s, const struct mp_decision *d, size_t n, int64_t now)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].why == MP_KEEP)
+			continue;
+		s[i].target_mib = d[i].target_mib;
+		s[i].changed = true;
+		s[i].changed_at = now;
+	}
+}
+
+/*
+ * The overcommit scenario's start: two idle guests at their 256 MiB
+ * ceilings, a third waiting to start (fixed at its ceiling). The running
+ * two are squeezed to make room, paced, never below their floors; the
+ * waiting one is never moved; once started it takes part like the others.
+ */
+static void test_waiting_squeezes(void)
+{
+	unit_begin("mem_policy_waiting_start_squeezes_running_to_floors");
+	struct mp_config c = { .tax_pct = 75, .min_interval_s = 6, .max_step_mib = 64,
+			       .hysteresis_mib = 8 };
+	struct mp_server s[3] = { srv(128, 256, 256, 256, 45), srv(128, 256, 256, 256, 45) };
+	struct mp_decision d[3];
+	UNIT_CHECK(mp_room(s, 2, 256, 512));            /* floors 256 + 256 fit 512 */
+	s[2] = srv(256, 256, 256, 256, -1);             /* the waiting participant */
+	bool reached = false;
+	for (int64_t now = 100; now < 200 && !reached; now += 2) {
+		UNIT_CHECK(mp_decide(&c, s, 3, 512, now, d) == 0);
+		UNIT_CHECK(d[2].why == MP_KEEP && d[2].target_mib == 256);
+		for (int i = 0; i < 2; i++) {
+			UNIT_CHECK(d[i].target_mib >= 128);             /* never below the floor */
+			UNIT_CHECK(d[i].why == MP_KEEP || d[i].why == MP_RECLAIM);
+			UNIT_CHECK(s[i].target_mib - d[i].target_mib <= 64);  /* paced */
+		}
+		apply(s, d, 3, now);
+		reached = s[0].target_mib + s[1].target_mib + 256 <= 512;
+	}
+	UNIT_CHECK(reached && s[0].target_mib == 128 && s[1].target_mib == 128);
+	/* the room is there: it starts at its ceiling and takes part like the others */
+	s[2] = srv(128, 256, 256, 256, -1);
+	for (int64_t now = 300; now < 500; now += 2) {
+		UNIT_CHECK(mp_decide(&c, s, 3, 512, now, d) == 0);
+		apply(s, d, 3, now);
+		for (int i = 0; i < 3; i++)
+			UNIT_CHECK(s[i].target_mib >= 128 && s[i].target_mib <= 256);
+		UNIT_CHECK(s[0].target_mib + s[1].target_mib + s[2].target_mib <= 512);
+	}
+	unit_end();
+}
+
+/* With room to spare above the floors, the waiting ceiling is taken from
+ * the running servers by shares and tax: the idle one gives more. */
+static void test_waiting_by_shares(void)
+{
+	unit_begin("mem_policy_waiting_start_room_taken_by_shares_and_tax");
+	struct mp_server s[3] = { srv(128, 512, 100, 512, 20), srv(128, 512, 100, 512, 300),
+				  srv(256, 256, 100, 256, -1) };
+	uint64_t t[3];
+	UNIT_CHECK(mp_ideal(s, 3, 1024, 75, t) == 0);
+	UNIT_CHECK(t[2] == 256 && t[0] + t[1] == 768 && t[0] < t[1]);
+	UNIT_CHECK(t[0] >= 128 && t[1] >= 300);           /* the busy one keeps what it uses */
+	unit_end();
+}
+
+/* No room: the floors of the running servers and the waiting ceiling do
+ * not fit the pool; the caller leaves it out and nothing is squeezed. */
+static void test_waiting_no_room(void)
+{
+	unit_begin("mem_policy_waiting_start_no_room_when_floors_leave_too_little");
+	struct mp_server s[3] = { srv(200, 256, 1, 256, 10), srv(200, 256, 1, 256, 10),
+				  srv(256, 256, 1, 256, -1) };
+	UNIT_CHECK(!mp_room(s, 2, 256, 512));              /* 400 + 256 > 512 */
+	UNIT_CHECK(mp_room(s, 2, 112, 512));               /* exactly full: fits */
+	UNIT_CHECK(!mp_room(s, 2, 113, 512));
+	UNIT_CHECK(mp_room(s, 3, 0, 656) && !mp_room(s, 3, 0, 655));
+	UNIT_CHECK(mp_room(NULL, 0, 512, 512) && !mp_room(NULL, 0, 513, 512));
+	/* a second waiting server is counted only if it fits after the first */
+	struct mp_server w[3] = { srv(128, 256, 1, 256, 10), srv(256, 256, 1, 256, -1) };
+	UNIT_CHECK(mp_room(w, 1, 256, 512));              /* the first: 128 + 256 */
+	UNIT_CHECK(!mp_room(w, 2, 256, 512));             /* the second: 128 + 256 + 256 */
+	/* left out, the running ones keep their ceilings when they fit */
+	struct mp_decision d[2];
+	UNIT_CHECK(mp_decide(&fast, s, 2, 512, 0, d) == 0);
+	UNIT_CHECK(d[0].target_mib == 256 && d[1].target_mib == 256);
+	unit_end();
+}
+
 int main(void)
 {
 	test_no_pressure();
@@ -278,5 +367,8 @@ int main(void)
 	test_increase_only_from_free();
 	test_bounds_fixed_at_once();
 	test_bad_input();
+	test_waiting_squeezes();
+	test_waiting_by_shares();
+	test_waiting_no_room();
 	return unit_exit_code();
 }

@@ -145,7 +145,7 @@ static void test_memory(void)
 	memset(&def, 0, sizeof def);
 	def.kind = MUXV_KIND_LINUX;
 	def.mem_kib = 512 * 1024;
-	unit_begin("muxvisor_start_target_and_balloon_targets");
+	unit_begin("muxvisor_start_target_start_room_and_balloon_targets");
 	UNIT_CHECK(mv_def_start_bytes(&def) == 512ull << 20);          /* no target: all */
 	def.mem_target_kib = 512 * 1024;
 	UNIT_CHECK(mv_def_start_bytes(&def) == 512ull << 20);          /* at the ceiling */
@@ -165,22 +165,24 @@ static void test_memory(void)
 	def.mem_target_kib = 4 * 1024;
 	UNIT_CHECK(mv_def_start_bytes(&def) == 8ull << 20);
 
-	/* what the host has free: the start, or less, never below the floor */
+	/* a Linux guest starts only with its whole ceiling free, plus the
+	 * headroom; short of that nothing is built (-EAGAIN: it waits) */
 	memset(&def, 0, sizeof def);
 	def.kind = MUXV_KIND_LINUX;
 	def.mem_kib = 512 * 1024;                    /* headroom 32 + 8 MiB + initrd */
 	def.mem_floor_kib = 128 * 1024;
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 2ull << 30, 0) == 512ull << 20);
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 552ull << 20, 0) == 512ull << 20);
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 551ull << 20, 0) == 511ull << 20);
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 300ull << 20, 2ull << 20) == 258ull << 20);
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 100ull << 20, 0) == 128ull << 20);
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == 128ull << 20);
-	UNIT_CHECK(mv_start_fit(&def, 100ull << 20, 0, 0) == 100ull << 20); /* not raised */
-	def.mem_floor_kib = 0;
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == MUXV_BALLOON_MIN_TARGET);
-	def.kind = MUXV_KIND_TEST_KERNEL;
-	UNIT_CHECK(mv_start_fit(&def, 512ull << 20, 0, 0) == 512ull << 20);
+	def.mem_target_kib = 128 * 1024;             /* pre-ballooned: still the ceiling */
+	UNIT_CHECK(mv_start_need(&def, 0) == 552ull << 20);
+	UNIT_CHECK(mv_start_need(&def, 2ull << 20) == 554ull << 20);
+	UNIT_CHECK(mv_start_check(&def, 2ull << 30, 0) == 0);
+	UNIT_CHECK(mv_start_check(&def, 552ull << 20, 0) == 0);
+	UNIT_CHECK(mv_start_check(&def, (552ull << 20) - 4096, 0) == -EAGAIN);
+	UNIT_CHECK(strstr(drv_errmsg(), "waiting for memory") && strstr(drv_errmsg(), "551 MiB free"));
+	UNIT_CHECK(mv_start_check(&def, 552ull << 20, 2ull << 20) == -EAGAIN); /* the initrd */
+	UNIT_CHECK(mv_start_check(&def, 300ull << 20, 0) == -EAGAIN);  /* the floor fits: no */
+	UNIT_CHECK(mv_start_check(&def, 0, 0) == -EAGAIN);
+	def.kind = MUXV_KIND_TEST_KERNEL;            /* populated whole: the hypervisor decides */
+	UNIT_CHECK(mv_start_need(&def, 0) == 0 && mv_start_check(&def, 0, 0) == 0);
 
 	/* a deflate-on-OOM guest's balloon is not memory it uses */
 	struct muxv_balloon_info bi;
