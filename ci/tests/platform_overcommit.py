@@ -53,15 +53,11 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import overcommit as oc  # noqa: E402
 from dom0_platform import build  # noqa: E402
+from report import report  # noqa: E402
 
 NAMES = ["platform_overcommit_all_running", "platform_overcommit_idle_ballooned",
          "platform_overcommit_hog_receives_memory", "platform_overcommit_no_oom_no_floor",
          "platform_overcommit_events_paced", "platform_overcommit_start_waits_for_room"]
-
-
-def report(name, problems):
-    print(f"FAIL {name}: {'; '.join(problems)}" if problems else f"PASS {name}", flush=True)
-    return not problems
 
 
 def unix(iso):
