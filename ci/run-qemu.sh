@@ -3,6 +3,9 @@
 # (make run): the hypervisor and dom0, which owns a virtio-net-pci NIC on
 # QEMU's user network (its DHCP gives dom0 10.0.2.15) and a virtio-blk-pci
 # data disk. Usage: run-qemu.sh ISO CPUS MEM [HYPERVISOR-OPTIONS]
+# CPUS is how many CPUs run vCPUs: QEMU gets one more, the boot CPU, which
+# the hypervisor keeps out of guests under TCG (docs/development.md,
+# "Known emulator problems").
 # Environment:
 #   API_PORT=8080    host port (on 127.0.0.1) forwarded to muxd's API port
 #                    in dom0 (8080); 0: no forward
@@ -41,8 +44,8 @@ if [ "$port" != 0 ]; then
 	fwd=",hostfwd=tcp:127.0.0.1:$port-:$guest_port"
 	echo "muxd's API (when dom0 is up): http://127.0.0.1:$port/ (admin token on the console)" >&2
 fi
-echo "Booting $iso on $cpus CPUs with $mem, data disk $disk (Ctrl-A X quits)" >&2
-exec qemu-system-x86_64 -accel tcg -cpu EPYC -M q35 -smp "$cpus" -m "$mem" \
+echo "Booting $iso on $cpus CPUs (and the boot CPU) with $mem, data disk $disk (Ctrl-A X quits)" >&2
+exec qemu-system-x86_64 -accel tcg -cpu EPYC -M q35 -smp "$((cpus + 1))" -m "$mem" \
 	-cdrom "$iso" -display none -serial mon:stdio \
 	-netdev "user,id=net0$fwd" -device virtio-net-pci,netdev=net0 \
 	-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0

@@ -119,7 +119,7 @@ int ctl_vcpu_info(struct ctl_call *k)
 	uint64_t now = time_now_ns();
 	uint64_t f = sched_lock_irqsave();
 	vi->state = abi_vcpu_state(v);
-	vi->pcpu = v->sched.last_pcpu < 0 ? UINT32_MAX : (uint32_t)v->sched.last_pcpu;
+	vi->pcpu = v->sched.last_pcpu < 0 ? UINT32_MAX : schedule_cpu_of((unsigned)v->sched.last_pcpu);
 	sched_vcpu_stats(&v->sched, now, &st);
 	sched_unlock_irqrestore(f);
 	vi->pad0 = 0;

@@ -179,6 +179,23 @@ static int parse_crash(const struct cmdline_token *t, bool *reboot)
 	return 0;
 }
 
+/* boot_cpu=auto|guests|housekeeping. */
+static int parse_boot_cpu(const struct cmdline_token *t, enum boot_cpu_use *use)
+{
+	static const char *const names[] = {
+		[BOOT_CPU_AUTO] = "auto", [BOOT_CPU_GUESTS] = "guests",
+		[BOOT_CPU_HOUSEKEEPING] = "housekeeping",
+	};
+
+	for (unsigned i = 0; t->value && i < ARRAY_SIZE(names); i++)
+		if (t->value_len == strlen(names[i]) &&
+		    strncmp(t->value, names[i], t->value_len) == 0) {
+			*use = (enum boot_cpu_use)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 /* Applies one option; -EINVAL for a bad value, -ENOENT for an unknown key. */
 static int apply_option(const struct cmdline_token *t, struct hv_options *opt)
 {
@@ -199,6 +216,8 @@ static int apply_option(const struct cmdline_token *t, struct hv_options *opt)
 		return parse_bounded(t, 1, 64, &opt->dom0_vcpus);
 	if (cmdline_key_is(t, "dom0_crash"))
 		return parse_crash(t, &opt->dom0_crash_reboot);
+	if (cmdline_key_is(t, "boot_cpu"))
+		return parse_boot_cpu(t, &opt->boot_cpu);
 	return -ENOENT;
 }
 

@@ -14,6 +14,12 @@
  * lock keeps it so) and wakes it if the timer raised a deliverable
  * interrupt; a periodic timer that was masked is queued again.
  *
+ * pCPU numbers: the algorithm numbers the CPUs that run vCPUs 0..n-1
+ * (sched_cpu.index, cpu_of[]); kick masks and sched_vcpu.pcpu use these
+ * numbers, never per-CPU area ids. A CPU kept out (boot_cpu=housekeeping,
+ * docs/development.md "Known emulator problems") has index -1: it takes
+ * interrupts and prints the accounting lines, and never enters a guest.
+ *
  * Locking: sched_lock covers the algorithm and vCPU "sched" fields; each
  * heap's wake_lock is taken inside it (never the other way round).
  * Ordering: a pCPU picks a vCPU under sched_lock, then waits for the vCPU's
@@ -33,6 +39,7 @@
 #include "x86/cpu.h"
 
 static struct sched sched;
+static unsigned cpu_of[MAX_CPUS];     /* the algorithm's pCPU number -> CPU id */
 static struct spinlock sched_lock = SPINLOCK_INIT;
 static volatile bool sched_ready;
 static uint64_t stats_period_ns;      /* set once; boot CPU's accounting lines */
@@ -53,17 +60,22 @@ uint64_t schedule_now(void)
 	return time_now_ns();
 }
 
+unsigned schedule_cpu_of(unsigned index)
+{
+	return cpu_of[index];
+}
+
 void schedule_send_kicks(uint64_t mask)
 {
 	unsigned me = this_cpu()->id;
 
-	for (unsigned cpu = 0; mask && cpu < MAX_CPUS; cpu++, mask >>= 1) {
+	for (unsigned p = 0; mask && p < sched.npcpus; p++, mask >>= 1) {
 		if (!(mask & 1))
 			continue;
-		if (cpu == me)
+		if (cpu_of[p] == me)
 			this_cpu()->sched.need_resched = true;
-		else if (percpu_areas[cpu].online)
-			lapic_send_ipi(percpu_areas[cpu].apic_id, VECTOR_RESCHED);
+		else if (percpu_areas[cpu_of[p]].online)
+			lapic_send_ipi(percpu_areas[cpu_of[p]].apic_id, VECTOR_RESCHED);
 	}
 }
 
@@ -283,8 +295,18 @@ static void kick_interrupt(struct trap_frame *tf)
 	(void)tf;     /* its only job was to make the guest exit */
 }
 
-void schedule_init(unsigned npcpus, unsigned stats_ms)
+unsigned schedule_init(bool keep_boot_cpu, unsigned stats_ms)
 {
+	unsigned npcpus = 0;
+
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		struct percpu *c = &percpu_areas[i];
+		c->sched.index = -1;
+		if (!c->online || (i == 0 && keep_boot_cpu))
+			continue;
+		c->sched.index = (int)npcpus;
+		cpu_of[npcpus++] = i;
+	}
 	stats_period_ns = (uint64_t)stats_ms * 1000000ull;
 	stats_next_ns = time_now_ns() + stats_period_ns;
 	if (sched_init(&sched, npcpus))
@@ -296,6 +318,7 @@ void schedule_init(unsigned npcpus, unsigned stats_ms)
 	for (unsigned i = 1; i < MAX_CPUS; i++)
 		if (percpu_areas[i].online)
 			lapic_send_ipi(percpu_areas[i].apic_id, VECTOR_RESCHED);
+	return npcpus;
 }
 
 static void idle(struct percpu *c)
@@ -321,6 +344,18 @@ static void claim_context(struct vcpu *v, unsigned cpu)
 	}
 }
 
+/* A CPU that runs no vCPUs: its interrupts, and the accounting lines on
+ * the boot CPU; nothing else (no guest entry, ever). */
+static __attribute__((noreturn)) void housekeeping_loop(struct percpu *c)
+{
+	c->sched.deadline = SCHED_TIME_NEVER;
+	for (;;) {
+		c->sched.need_resched = false;
+		print_stats_if_due(c, time_now_ns());
+		idle(c);
+	}
+}
+
 void schedule_loop(void)
 {
 	struct percpu *c = this_cpu();
@@ -328,15 +363,18 @@ void schedule_loop(void)
 	irq_disable();
 	while (!__atomic_load_n(&sched_ready, __ATOMIC_ACQUIRE))
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
+	if (c->sched.index < 0)
+		housekeeping_loop(c);
+	unsigned me = (unsigned)c->sched.index;
 	for (;;) {
 		uint64_t deadline, now = time_now_ns();
 		c->sched.need_resched = false;
 		print_stats_if_due(c, now);
 		uint64_t f = sched_lock_irqsave();
-		struct sched_vcpu *sv = sched_pick(&sched, c->id, now, &deadline);
+		struct sched_vcpu *sv = sched_pick(&sched, me, now, &deadline);
 		uint64_t kicks = sched_take_kicks(&sched);
 		sched_unlock_irqrestore(f);
-		schedule_send_kicks(kicks & ~(1ull << c->id));
+		schedule_send_kicks(kicks & ~(1ull << me));
 		c->sched.deadline = deadline;
 		if (!sv) {
 			idle(c);

@@ -44,7 +44,7 @@ void vcpu_kick(struct vcpu *v)
 	    vcpu_has_wakeup(v)) {
 		schedule_wake_locked(v);
 	} else if (v->sched.state == SCHED_RUNNING && v->sched.pcpu >= 0 &&
-		   (unsigned)v->sched.pcpu != this_cpu()->id) {
+		   v->sched.pcpu != this_cpu()->sched.index) {
 		kick_mask = 1ull << v->sched.pcpu;
 	}
 	uint64_t kicks = sched_take_kicks(schedule_state());
@@ -52,7 +52,8 @@ void vcpu_kick(struct vcpu *v)
 	schedule_send_kicks(kicks);
 	/* A running vCPU only needs to leave the guest to see the event. */
 	if (kick_mask)
-		lapic_send_ipi(percpu_areas[__builtin_ctzll(kick_mask)].apic_id, VECTOR_KICK);
+		lapic_send_ipi(percpu_areas[schedule_cpu_of((unsigned)__builtin_ctzll(kick_mask))].apic_id,
+			       VECTOR_KICK);
 }
 
 void vcpu_post_interrupt(struct vcpu *v, uint8_t vector)

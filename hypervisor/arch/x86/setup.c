@@ -126,6 +126,45 @@ static unsigned find_free_memory(struct phys_range *free, unsigned max)
 	return (unsigned)nr;
 }
 
+/* QEMU's TCG names itself in the hypervisor CPUID range; bare metal has
+ * nothing there (AMD: zeros; Intel: its highest basic leaf's values). */
+static bool host_is_qemu_tcg(void)
+{
+	struct cpuid_regs r = cpuid(0x40000000, 0);
+	char sig[12];
+
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	return memcmp(sig, "TCGTCGTCGTCG", 12) == 0;
+}
+
+/*
+ * Whether the boot CPU stays out of guest work (boot_cpu=). Under QEMU
+ * 7.2's TCG it must: another CPU's emulated x87 state load (FXRSTOR,
+ * XRSTOR, FRSTOR, FLDENV) rewrites CPU 0's hidden SVM flags unlocked, so
+ * that CPU 0 can lose or regain nested paging around a VMRUN or #VMEXIT
+ * (docs/development.md, "Known emulator problems"). A CPU that never
+ * enters a guest has nothing there to lose.
+ */
+static bool keep_boot_cpu(unsigned cpus)
+{
+	bool tcg = host_is_qemu_tcg();
+	bool keep = options.boot_cpu == BOOT_CPU_HOUSEKEEPING ||
+		    (options.boot_cpu == BOOT_CPU_AUTO && tcg);
+
+	if (keep && cpus < 2) {
+		log_warn("boot CPU: the only CPU, so it runs vCPUs%s",
+			 tcg ? " (QEMU TCG: give the machine a second CPU)" : "");
+		return false;
+	}
+	if (keep)
+		log_info("boot CPU: housekeeping only, no vCPUs (%s)",
+			 options.boot_cpu == BOOT_CPU_AUTO ? "QEMU TCG, boot_cpu=guests overrides"
+							   : "boot_cpu=housekeeping");
+	return keep;
+}
+
 static __attribute__((noreturn)) void boot_continue(void)
 {
 	struct percpu *bsp = this_cpu();
@@ -148,8 +187,9 @@ static __attribute__((noreturn)) void boot_continue(void)
 	if (silent == 0 && cpus > 1)
 		log_info("IPI: all %u other CPUs answered", cpus - 1);
 
+	/* cpus from here on: the CPUs that run vCPUs. */
+	cpus = schedule_init(keep_boot_cpu(cpus), options.sched_stats_ms);
 	log_raw("muxvisor: ready cpus=%u mem=%luM\n", cpus, page_free_count() >> 8);
-	schedule_init(cpus, options.sched_stats_ms);
 	console_input_init(&acpi_info);
 	debug_fault_raise(options.debug_fault, options.debug_fault_cpu);
 	host_power_init(&acpi_info);

@@ -42,6 +42,13 @@ enum debug_fault {
 	DEBUG_FAULT_STACK,      /* stack overflow into the guard page: #DF */
 };
 
+/* Whether the boot CPU runs vCPUs (boot_cpu=). */
+enum boot_cpu_use {
+	BOOT_CPU_AUTO = 0,      /* housekeeping under QEMU's TCG, else guests */
+	BOOT_CPU_GUESTS,        /* it runs vCPUs like every other CPU */
+	BOOT_CPU_HOUSEKEEPING,  /* interrupts and accounting lines only */
+};
+
 struct hv_options {
 	enum log_level loglevel;
 	unsigned maxcpus;               /* 0: every CPU the MADT lists */
@@ -51,6 +58,7 @@ struct hv_options {
 	uint64_t dom0_mem;              /* bytes of identity-mapped dom0 RAM */
 	unsigned dom0_vcpus;            /* capped at the host's CPUs */
 	bool dom0_crash_reboot;         /* dom0 crash: reset the host, not halt */
+	enum boot_cpu_use boot_cpu;
 };
 
 #define DOM0_MEM_DEFAULT   (512ull << 20)

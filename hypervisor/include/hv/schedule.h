@@ -31,13 +31,19 @@ struct sched_cpu {
 	struct spinlock wake_lock;       /* protects the heap below */
 	struct vcpu *wake_heap[WAKE_HEAP_MAX];  /* halted vCPUs by deadline */
 	unsigned wake_count;
+	int index;                       /* the algorithm's pCPU number; -1:
+					  * runs no vCPUs (set once, at init) */
 };
 
-/* Boot CPU, once all CPUs are up: sets up the algorithm for npcpus;
- * stats_ms > 0 makes the boot CPU print every domain's accounting that
- * often (sched_stats= option). */
-void schedule_init(unsigned npcpus, unsigned stats_ms);
-/* Every pCPU, forever. */
+/* Boot CPU, once all CPUs are up: numbers the online CPUs that run vCPUs
+ * for the algorithm (every one, or all but the boot CPU when
+ * keep_boot_cpu) and returns how many; stats_ms > 0 makes the boot CPU
+ * print every domain's accounting that often (sched_stats= option). */
+unsigned schedule_init(bool keep_boot_cpu, unsigned stats_ms);
+/* The CPU (per-CPU area id) the algorithm numbers index. */
+unsigned schedule_cpu_of(unsigned index);
+/* Every pCPU, forever: runs vCPUs, or only takes interrupts on a CPU
+ * that runs none. */
 __attribute__((noreturn)) void schedule_loop(void);
 
 /* The scheduler lock, for code that changes vCPU scheduling state. */

@@ -245,10 +245,12 @@ static enum virt_action exit_task_switch(struct vcpu *v)
 }
 
 /*
- * True if the guest just ran with this hypervisor's own CPU state (its
- * page tables, its code segment, a RIP in its image) instead of the
- * state the VMCB held at VMRUN. Seen rarely under QEMU's SVM emulation
- * (docs/development.md, "Known emulator problems"); the crash then says so.
+ * True if the VMCB holds this hypervisor's own CPU state (its page
+ * tables, its code segment, a RIP in its image) instead of the guest's.
+ * QEMU 7.2's TCG does this when CPU 0 regains nested paging right after a
+ * #VMEXIT: its first fetch faults and a second, bogus #VMEXIT saves the
+ * host's state over the guest's, which is lost (docs/development.md,
+ * "Known emulator problems"; boot_cpu=auto keeps CPU 0 out of guests).
  */
 static bool ran_with_host_state(const struct vmcb *vmcb)
 {

@@ -214,40 +214,6 @@ static void assign_asid(struct vcpu *v, struct percpu *c)
 	vmcb_set_asid(a->vmcb, a->asid);
 }
 
-/*
- * QEMU's SVM emulation has been seen, rarely and only under load, to start
- * a guest with the host's own CPU state instead of the VMCB's
- * (docs/development.md, "Known emulator problems"). If the very first
- * access of that run faulted on the host's top-level page table (a nested
- * page fault on the page CR3 names), the run executed no instruction and
- * touched no guest memory: the state it was entered with is put back and
- * the event it was delivering, if any, is delivered again. Not for dom0:
- * the one undo seen there was followed by a vCPU without timer interrupts
- * and a host reset (cause unknown), so dom0 crashes, taking the host down
- * with a clear reason. Any other outcome is left to the exit handlers
- * (exit_npf crashes the domain with the evidence).
- */
-static bool undo_host_state_entry(struct vcpu *v)
-{
-	struct arch_vcpu *a = &v->arch;
-	struct vmcb *vmcb = a->vmcb;
-	uint64_t root = read_cr3() & ~0xfffull;
-
-	if (v->dom->cfg.privileged || vmcb->save.cr3 != read_cr3() ||
-	    a->entry_save.cr3 == vmcb->save.cr3 || vmcb->save.cs.selector != SEL_CODE64 ||
-	    vmcb->save.rip < HV_VIRT_BASE || vmcb->control.exit_code != SVM_EXIT_NPF ||
-	    (vmcb->control.exit_info2 & ~0xfffull) != root)
-		return false;
-	vmcb->save = a->entry_save;
-	vmcb_mark_all_dirty(vmcb);
-	svm_events_after_exit(v);
-	if (a->undone_entries++ < 8 || !(a->undone_entries & 1023))
-		log_warn("d%u vcpu%u: the emulator entered the guest with the host's state; "
-			 "undone and entered again (%lu times)", v->dom->id, v->id,
-			 a->undone_entries);
-	return true;
-}
-
 enum virt_action virt_vcpu_enter(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
@@ -266,16 +232,12 @@ enum virt_action virt_vcpu_enter(struct vcpu *v)
 	vmcb->save.rflags = a->regs.rflags;
 
 	svm_tlb_before_entry(v);
-	a->entry_save = vmcb->save;
 	__asm__ volatile("clgi; sti" : : : "memory");
 	svm_vmrun(a->vmcb_pa, &a->regs, c->host_save_pa);
 	/* Out of the guest before any host interrupt handler runs (one may
 	 * wait for a TLB shoot-down that waits for this, svm_tlb.c). */
 	__atomic_store_n(&a->in_guest, false, __ATOMIC_RELEASE);
 	__asm__ volatile("stgi; cli" : : : "memory");  /* host interrupts here */
-	if (undo_host_state_entry(v))
-		return VIRT_CONTINUE;      /* a->regs still hold the entry's state */
-
 	a->regs.gpr[X86_GPR_RAX] = vmcb->save.rax;
 	a->regs.gpr[X86_GPR_RSP] = vmcb->save.rsp;
 	a->regs.rip = vmcb->save.rip;

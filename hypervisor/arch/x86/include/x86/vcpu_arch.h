@@ -33,10 +33,6 @@ struct arch_vcpu {
 	int asid_cpu;               /* pCPU the ASID belongs to, -1 none */
 	int vmcb_cpu;               /* pCPU that last ran the VMCB, -1 none */
 	uint64_t exits;             /* statistics */
-	/* The save area as this vCPU last entered the guest, and how often an
-	 * entry had to be undone (svm_vcpu.c, undo_host_state_entry). */
-	struct vmcb_save entry_save;
-	uint64_t undone_entries;
 	/* Nested TLB shoot-down (npt_flush_domain, svm/svm_tlb.c): in_guest
 	 * is set from just before VMRUN to just after it; npt_gen is the
 	 * domain's npt.flush_gen this vCPU's TLB is clean for. Written by the
