@@ -221,6 +221,13 @@ static void test_every_option(void)
 	UNIT_CHECK(options("dom0_mem=16385K", &opt) == 1 && opt.dom0_mem == DOM0_MEM_DEFAULT);
 	UNIT_CHECK(options("dom0_vcpus=0", &opt) == 1 && opt.dom0_vcpus == DOM0_VCPUS_DEFAULT);
 	UNIT_CHECK(options("dom0_crash=explode", &opt) == 1 && !opt.dom0_crash_reboot);
+	UNIT_CHECK(opt.boot_cpu == BOOT_CPU_AUTO);
+	UNIT_CHECK(options("boot_cpu=housekeeping", &opt) == 0 &&
+		   opt.boot_cpu == BOOT_CPU_HOUSEKEEPING);
+	UNIT_CHECK(options("boot_cpu=guests", &opt) == 0 && opt.boot_cpu == BOOT_CPU_GUESTS);
+	UNIT_CHECK(options("boot_cpu=auto", &opt) == 0 && opt.boot_cpu == BOOT_CPU_AUTO);
+	UNIT_CHECK(options("boot_cpu=house", &opt) == 1 && opt.boot_cpu == BOOT_CPU_AUTO);
+	UNIT_CHECK(options("boot_cpu", &opt) == 1 && opt.boot_cpu == BOOT_CPU_AUTO);
 	for (int f = DEBUG_FAULT_NONE; f <= DEBUG_FAULT_STACK; f++) {
 		char line[64];
 		snprintf(line, sizeof(line), "debug_fault=%s", debug_fault_name(f));
@@ -303,7 +310,7 @@ static void test_fault_names(void)
 /* Keys the parser knows: the documented table must list exactly these. */
 static const char *const known_keys[] = {
 	"loglevel", "maxcpus", "debug_fault", "debug_fault_cpu", "sched_stats",
-	"dom0_mem", "dom0_vcpus", "dom0_crash",
+	"dom0_mem", "dom0_vcpus", "dom0_crash", "boot_cpu",
 };
 
 /* The n-th column (0-based) of a Markdown table row, without its pipes. */
