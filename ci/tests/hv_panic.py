@@ -49,8 +49,10 @@ def run_case(fault, cpu, text, symbol):
     iso = make_iso(f"panic-{fault}", cmdline=f"debug_fault={fault} debug_fault_cpu={cpu}")
     try:
         with Qemu(hv_args(iso, cpus=CPUS), name=name) as vm:
-            vm.wait_for(READY, timeout=180)
-            start = len(vm.lines)
+            ready = vm.wait_for(READY, timeout=180)
+            # Not len(vm.lines): the reader may already have stored the
+            # report, which comes in the same burst as the ready line.
+            start = vm.lines.index(ready.line) + 1
             hit = vm.wait_for(PANIC, timeout=60)
             why = check_report(vm.lines[start:], text, symbol)
             m = re.search(r"(\d+) of (\d+) CPUs stopped", hit.group(1))
